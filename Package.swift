@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Project targets only: Swift 6 mode plus the upcoming features the server stack uses, warnings as errors.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+
+let package = Package(
+    name: "VetPOS",
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex needs macOS 15; ignored on Linux
+    products: [
+        .executable(name: "vetpos", targets: ["vetpos"]),
+        // Consumed by the Benchmarks sub-package.
+        .library(name: "POSCore", targets: ["POSCore"]),
+        .library(name: "POSStorage", targets: ["POSStorage"]),
+        .library(name: "POSTestSupport", targets: ["POSTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only its C bcrypt target is built (HummingbirdBcrypt depends on nothing else).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+    ],
+    targets: [
+        // The domain: money, catalog, invoices, discounts, tax, payments, journal. No dependencies at all.
+        .target(name: "POSCore", swiftSettings: strict),
+        // PIN hashing (bcrypt) behind POSCore's PINHasher port.
+        .target(name: "POSSecurity", dependencies: ["POSCore", bcrypt], swiftSettings: strict),
+        // The SQLite store: schema, migrations, immutability triggers, transactions. The only GRDB importer.
+        .target(name: "POSStorage", dependencies: ["POSCore", grdb], swiftSettings: strict),
+        // Composition root and the command tree.
+        .target(
+            name: "POSApp",
+            dependencies: ["POSCore", "POSStorage", "POSSecurity", argumentParser],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
+        // Generators and fixtures shared by tests, the demo and the benchmarks.
+        .target(name: "POSTestSupport", dependencies: ["POSCore"], swiftSettings: strict),
+
+        .testTarget(name: "POSCoreTests", dependencies: ["POSCore", "POSTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "POSStorageTests",
+            dependencies: ["POSStorage", "POSSecurity", "POSTestSupport", grdb],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["POSStorage", "POSTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import POSCore
+import POSStorage
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports for closing staff and the bookkeeper.",
+        subcommands: [Day.self]
+    )
+
+    struct Day: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(
+            abstract: "The day's sales by category, discounts by class and money by tender."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The business day, YYYY-MM-DD (default: today in the clinic's time zone).") var date: String?
+        @Option(help: "text or json.") var format = OutputFormat.text
+
+        func execute() async throws {
+            let store = try database.openStore()
+            let day: BusinessDate
+            if let date {
+                guard let parsed = BusinessDate(date) else {
+                    throw POSError.invalid(field: "--date", reason: "'\(date)' is not a date (YYYY-MM-DD)")
+                }
+                day = parsed
+            } else {
+                day = try await store.businessDate(atMillis: store.currentMillis)
+            }
+            let report = try await store.dayReport(day)
+            print(format == .json ? try Output.json(report) : report.text, terminator: format == .json ? "\n" : "")
+        }
+    }
+}
+
+struct JournalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "The hash-chained journal of every money-affecting event.",
+        subcommands: [Verify.self, Show.self]
+    )
+
+    struct Verify: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the chain; exit 5 if any entry was altered, removed or reordered."
+        )
+        @OptionGroup var database: DatabaseOptions
+
+        func execute() async throws {
+            let result = try await database.openStore().verifyJournal()
+            if let problem = result.problem {
+                FileHandle.standardError.write(Data("vetpos: journal does NOT verify: \(problem)\n".utf8))
+                throw ExitCode(5)
+            }
+            print("journal verified: \(result.count) entries, head \(result.lastHash)")
+        }
+    }
+
+    struct Show: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(abstract: "Print journal entries as JSON lines.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Entries after this sequence number.") var after: Int64 = 0
+        @Option(help: "At most this many entries.") var limit = 100
+
+        func execute() async throws {
+            for entry in try await database.openStore().journalEntries(limit: limit, after: after) {
+                print("\(entry.sequence)\t\(entry.atMillis)\t\(entry.kind)\t\(entry.employee)@\(entry.terminal)\t\(entry.subject)\t\(entry.payload)")
+            }
+        }
+    }
+}
+
+struct BackupCommand: VetPOSCommandBody {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database with SQLite's online backup, then open the copy and verify it."
+    )
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var signIn: SignInOptions
+    @Argument(help: "Where to write the copy (must not exist).") var path: String
+
+    func execute() async throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw POSError.invalid(field: "PATH", reason: "\(path) already exists; choose a new file")
+        }
+        let store = try database.openStore()
+        try await signIn.signIn(store).require(.backup)
+        let check = try await store.backup(to: path)
+        print(
+            "backup written to \(check.path): integrity \(check.integrity), journal \(check.journalEntries) entries verified, "
+                + "\(check.invoices) invoices, \(check.payments) payments"
+        )
+    }
+}

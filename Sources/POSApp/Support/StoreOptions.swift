@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import POSCore
+import POSSecurity
+import POSStorage
+
+/// `--db`: which database file. Default: `$VETPOS_DB`, else the appliance's own file under the user's data folder.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The database file (default: $VETPOS_DB or ~/.local/share/vetpos/vetpos.sqlite).")
+    var db: String?
+
+    var path: String {
+        if let db { return db }
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["VETPOS_DB"], !path.isEmpty { return path }
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/share")
+        return base + "/vetpos/vetpos.sqlite"
+    }
+
+    /// Opens the database, creating its folder and file on first use.
+    func openStore() throws -> Store {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        return try Store(path: path, pinHasher: BcryptPINHasher())
+    }
+}
+
+/// Who is acting, and at which terminal. The PIN comes from `$VETPOS_PIN` or is asked for without echo.
+struct SignInOptions: ParsableArguments {
+    @Option(name: .long, help: "Your employee id (default: $VETPOS_EMPLOYEE).")
+    var employee: String?
+
+    @Option(name: .long, help: "This terminal's id (default: $VETPOS_TERMINAL or FRONT-1).")
+    var terminal: String?
+
+    var terminalID: String {
+        terminal ?? ProcessInfo.processInfo.environment["VETPOS_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "FRONT-1"
+    }
+
+    func signIn(_ store: Store) async throws -> Operator {
+        guard let id = employee ?? ProcessInfo.processInfo.environment["VETPOS_EMPLOYEE"], !id.isEmpty else {
+            throw POSError.invalid(field: "--employee", reason: "say who you are with --employee ID or $VETPOS_EMPLOYEE")
+        }
+        let pin = try Secret.read(environment: "VETPOS_PIN", prompt: "PIN for \(id): ")
+        return try await store.signIn(employee: id, pin: pin, terminal: terminalID)
+    }
+}
+
+enum Secret {
+    /// Reads a secret from the environment, or asks for it on the terminal without echoing it.
+    static func read(environment name: String, prompt: String) throws -> String {
+        if let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return value }
+        guard isatty(STDIN_FILENO) == 1, let typed = getpass(prompt) else {
+            throw POSError.invalid(field: "$\(name)", reason: "no PIN given: set $\(name) or run at a terminal")
+        }
+        return String(cString: typed)
+    }
+}
+
+/// The one place where failures become what a person sees: one line on stderr and a non-zero exit status.
+///
+/// Exit statuses: 2 bad input, 3 sign-in or permission refused, 4 conflict with the stored state, 1 anything else.
+enum Failure {
+    static func report(_ error: any Error) -> ExitCode {
+        let (message, code): (String, Int32) =
+            switch error {
+            case let error as POSError:
+                switch error {
+                case .invalid, .notFound: (error.description, 2)
+                case .notPermitted, .authenticationFailed, .approvalRequired: (error.description, 3)
+                case .conflict: (error.description, 4)
+                }
+            case let error as DatabaseRefusal: (error.description, 4)
+            case let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile:
+                ("cannot read \(error.filePath ?? "the file"): no such file", 2)
+            default: ("\(error)", 1)
+            }
+        FileHandle.standardError.write(Data("vetpos: error: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+}
+
+/// A command body whose errors are reported by ``Failure``.
+protocol VetPOSCommandBody: AsyncParsableCommand {
+    func execute() async throws
+}
+
+extension VetPOSCommandBody {
+    func run() async throws {
+        do {
+            try await execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw Failure.report(DatabaseRefusal.wrap(error))
+        }
+    }
+}
+
+enum Output {
+    static func json(_ value: some Encodable, pretty: Bool = true) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Reads a file, or standard input for `-`.
+    static func read(_ path: String) throws -> (data: Data, source: String) {
+        if path == "-" { return (FileHandle.standardInput.readDataToEndOfFile(), "stdin") }
+        return (try Data(contentsOf: URL(fileURLWithPath: path)), URL(fileURLWithPath: path).lastPathComponent)
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

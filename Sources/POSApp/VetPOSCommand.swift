@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `vetpos`: the front desk's point of sale and cash reconciliation, from the command line.
+public struct VetPOSCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "vetpos",
+        abstract: "Point of sale and cash reconciliation for a veterinary hospital's front desk.",
+        subcommands: [
+            DemoCommand.self, SetupCommand.self, CheckoutCommand.self, InvoiceCommand.self, RefundCommand.self,
+            CatalogCommand.self, CouponCommand.self, ClientCommand.self, EmployeeCommand.self, ReportCommand.self,
+            JournalCommand.self, BackupCommand.self,
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,298 @@
+/// Everything a checkout is checked against, loaded by the store inside the checkout's own transaction.
+public struct CheckoutContext: Sendable {
+    public var clerk: Operator
+    public var client: Client
+    /// The client's own pets, by id.
+    public var patients: [String: Patient]
+    public var items: [String: CatalogItem]
+    public var taxRates: [String: Int64]
+    /// Providers and approvers named in the request, by id.
+    public var employees: [String: Employee]
+    /// Coupons named in the request, with whether each was already redeemed.
+    public var coupons: [String: (coupon: Coupon, redeemed: Bool)]
+    public var policy: ClinicPolicy
+    /// What the client already owes on account.
+    public var accountBalance: Money
+    public var businessDate: BusinessDate
+    /// Lines already on the open invoice being finished.
+    public var openLines: [LineInput]
+    /// Approvers whose PIN was checked for this request.
+    public var verifiedApprovers: Set<String>
+
+    public init(
+        clerk: Operator,
+        client: Client,
+        patients: [String: Patient],
+        items: [String: CatalogItem],
+        taxRates: [String: Int64],
+        employees: [String: Employee],
+        coupons: [String: (coupon: Coupon, redeemed: Bool)],
+        policy: ClinicPolicy,
+        accountBalance: Money,
+        businessDate: BusinessDate,
+        openLines: [LineInput] = [],
+        verifiedApprovers: Set<String>
+    ) {
+        self.clerk = clerk
+        self.client = client
+        self.patients = patients
+        self.items = items
+        self.taxRates = taxRates
+        self.employees = employees
+        self.coupons = coupons
+        self.policy = policy
+        self.accountBalance = accountBalance
+        self.businessDate = businessDate
+        self.openLines = openLines
+        self.verifiedApprovers = verifiedApprovers
+    }
+}
+
+/// A discount as it will be recorded: priced, and who gave and approved it.
+public struct AppliedDiscount: Hashable, Sendable {
+    public var priced: PricedDiscount
+    public var appliedBy: String
+    public var approvedBy: String?
+    public var reason: String?
+}
+
+/// The checked, priced and tendered checkout, ready to be stored in one transaction.
+public struct CheckoutPlan: Hashable, Sendable {
+    public var invoice: PricedInvoice
+    public var discounts: [AppliedDiscount]
+    public var tender: TenderResult
+    public var redeemedCoupons: [String]
+
+    public var balanceDue: Money { invoice.total - tender.paid }
+}
+
+public enum CheckoutPlanner {
+    /// Turns lines typed at the desk into priceable lines, checking each reference.
+    public static func resolveLines(
+        _ requests: [LineRequest],
+        field: String = "lines",
+        offset: Int = 0,
+        context: CheckoutContext
+    ) throws(POSError) -> [LineInput] {
+        var lines: [LineInput] = []
+        for (index, line) in requests.enumerated() {
+            let here = "\(field)[\(index + offset)]"
+            guard context.patients[line.patient] != nil else {
+                throw .invalid(field: "\(here).patient", reason: "'\(line.patient)' is not a pet of client \(context.client.id)")
+            }
+            guard let item = context.items[line.item] else {
+                throw .invalid(field: "\(here).item", reason: "unknown item code '\(line.item)'")
+            }
+            guard item.active else { throw .invalid(field: "\(here).item", reason: "item \(item.code) is not active") }
+            guard let provider = context.employees[line.provider], provider.active else {
+                throw .invalid(field: "\(here).provider", reason: "'\(line.provider)' is not an active employee")
+            }
+            guard provider.role != .bookkeeper else {
+                throw .invalid(field: "\(here).provider", reason: "\(provider.id) is a bookkeeper and provides no care")
+            }
+            lines.append(LineInput(patientId: line.patient, item: item, quantity: line.quantity, providerId: provider.id))
+        }
+        return lines
+    }
+
+    public static func plan(_ request: CheckoutRequest, context: CheckoutContext) throws(POSError) -> CheckoutPlan {
+        try context.clerk.require(.ringSales)
+        let lines = context.openLines + (try resolveLines(request.lines, context: context))
+        var specs: [DiscountSpec] = []
+        var redeemed: [String] = []
+        for (index, discount) in request.discounts.enumerated() {
+            let spec = try resolve(discount, field: "discounts[\(index)]", lines: lines, context: context)
+            if let code = spec.couponCode {
+                guard !redeemed.contains(code) else {
+                    throw .invalid(field: "discounts[\(index)].code", reason: "coupon \(code) is used twice")
+                }
+                redeemed.append(code)
+            }
+            specs.append(spec)
+        }
+        let invoice = try Pricing.price(lines: lines, discounts: specs) { context.taxRates[$0] }
+
+        var applied: [AppliedDiscount] = []
+        for (index, (request, priced)) in zip(request.discounts, invoice.discounts).enumerated() {
+            let approver = try approve(request, priced: priced, field: "discounts[\(index)]", context: context)
+            applied.append(
+                AppliedDiscount(
+                    priced: priced,
+                    appliedBy: context.clerk.employee.id,
+                    approvedBy: approver?.id,
+                    reason: request.approval?.reason
+                )
+            )
+        }
+        if !request.payments.isEmpty { try context.clerk.require(.takePayment) }
+        let tender = try Tendering.apply(
+            request.payments,
+            due: invoice.total,
+            client: context.client,
+            accountBalance: context.accountBalance
+        )
+        return CheckoutPlan(invoice: invoice, discounts: applied, tender: tender, redeemedCoupons: redeemed)
+    }
+
+    static func resolve(
+        _ discount: DiscountRequest,
+        field: String,
+        lines: [LineInput],
+        context: CheckoutContext
+    ) throws(POSError) -> DiscountSpec {
+        try context.clerk.require(.applyDiscount)
+        let client = context.client
+        switch discount.discountClass {
+        case .employee:
+            guard client.isStaff else {
+                throw .invalid(field: "\(field).class", reason: "client \(client.id) is not a staff account")
+            }
+        case .shelter:
+            guard client.isShelter else {
+                throw .invalid(field: "\(field).class", reason: "client \(client.id) is not a shelter or rescue")
+            }
+        case .multiplePets:
+            guard Set(lines.map(\.patientId)).count >= 2 else {
+                throw .invalid(field: "\(field).class", reason: "a multiple-pets discount needs at least two pets on the invoice")
+            }
+            if case .line = discount.target {
+                throw .invalid(field: "\(field).line", reason: "a multiple-pets discount applies to the invoice, not one line")
+            }
+        case .complimentaryExam:
+            guard case .line(let number) = discount.target else {
+                throw .invalid(field: "\(field).line", reason: "a complimentary exam names the exam's line")
+            }
+            guard lines.indices.contains(number - 1) else {
+                throw .invalid(field: "\(field).line", reason: "there is no line \(number) on this invoice")
+            }
+            guard lines[number - 1].item.kind == .service else {
+                throw .invalid(field: "\(field).line", reason: "line \(number) is not a service")
+            }
+            return DiscountSpec(
+                discountClass: .complimentaryExam,
+                method: discount.method ?? .percent(Percent(basisPoints: 10_000)),
+                target: .line(number)
+            )
+        case .coupon:
+            guard let code = discount.couponCode else {
+                throw .invalid(field: "\(field).code", reason: "a coupon discount needs the coupon's code")
+            }
+            guard discount.method == nil else {
+                throw .invalid(field: field, reason: "a coupon's value comes from the coupon, not the request")
+            }
+            guard let (coupon, used) = context.coupons[code] else {
+                throw .invalid(field: "\(field).code", reason: "unknown coupon '\(code)'")
+            }
+            guard context.businessDate.text <= coupon.expiresOn else {
+                throw .invalid(field: "\(field).code", reason: "coupon \(code) expired on \(coupon.expiresOn)")
+            }
+            guard !(coupon.singleUse && used) else {
+                throw .invalid(field: "\(field).code", reason: "coupon \(code) was already redeemed")
+            }
+            let target = discount.target ?? .invoice(DiscountScope(text: coupon.scope) ?? .all)
+            return DiscountSpec(discountClass: .coupon, method: coupon.method!, target: target, couponCode: code)
+        }
+        guard discount.couponCode == nil else {
+            throw .invalid(field: "\(field).code", reason: "only a coupon discount takes a code")
+        }
+        guard let method = discount.method else {
+            throw .invalid(field: field, reason: "give a percent or an amount")
+        }
+        return DiscountSpec(
+            discountClass: discount.discountClass,
+            method: method,
+            target: discount.target ?? .invoice(.all)
+        )
+    }
+
+    /// Returns the approving manager when the discount exceeds the clerk's ceiling, or nil when none is needed.
+    static func approve(
+        _ discount: DiscountRequest,
+        priced: PricedDiscount,
+        field: String,
+        context: CheckoutContext
+    ) throws(POSError) -> Employee? {
+        let clerk = context.clerk.employee
+        let effective = priced.effectivePercent
+        let needsApproval = priced.spec.discountClass != .coupon && effective > context.policy.ceiling(for: clerk.role)
+        guard needsApproval else {
+            // An approval given where none was needed is still recorded, so reports show who signed off.
+            guard let approval = discount.approval else { return nil }
+            return try approver(approval, field: field, effective: effective, context: context)
+        }
+        guard let approval = discount.approval else {
+            throw .approvalRequired(
+                field: field,
+                reason: "a \(effective) discount exceeds the \(context.policy.ceiling(for: clerk.role)) ceiling of a "
+                    + "\(clerk.role.rawValue); a manager's PIN and a reason are required"
+            )
+        }
+        return try approver(approval, field: field, effective: effective, context: context)
+    }
+
+    static func approver(
+        _ approval: ApprovalRequest,
+        field: String,
+        effective: Percent,
+        context: CheckoutContext
+    ) throws(POSError) -> Employee {
+        let manager = try Approvals.check(approval, for: .approveDiscount, field: "\(field).approval", context: context.approvalContext)
+        guard effective <= context.policy.ceiling(for: manager.role) else {
+            throw .approvalRequired(
+                field: "\(field).approval",
+                reason: "a \(effective) discount exceeds the approver's own \(context.policy.ceiling(for: manager.role)) ceiling"
+            )
+        }
+        return manager
+    }
+}
+
+extension CheckoutContext {
+    public var approvalContext: ApprovalContext {
+        ApprovalContext(clerk: clerk, employees: employees, verifiedApprovers: verifiedApprovers)
+    }
+}
+
+/// Who may sign off, and whose PIN was checked.
+public struct ApprovalContext: Sendable {
+    public var clerk: Operator
+    public var employees: [String: Employee]
+    public var verifiedApprovers: Set<String>
+
+    public init(clerk: Operator, employees: [String: Employee], verifiedApprovers: Set<String>) {
+        self.clerk = clerk
+        self.employees = employees
+        self.verifiedApprovers = verifiedApprovers
+    }
+}
+
+public enum Approvals {
+    /// Checks a manager's sign-off: a real, active employee other than the clerk, with the permission, whose PIN was
+    /// verified, giving a reason.
+    public static func check(
+        _ approval: ApprovalRequest,
+        for permission: Permission,
+        field: String,
+        context: ApprovalContext
+    ) throws(POSError) -> Employee {
+        guard let approver = context.employees[approval.employee], approver.active,
+            context.verifiedApprovers.contains(approver.id)
+        else {
+            throw .authenticationFailed(employee: approval.employee)
+        }
+        guard approver.id != context.clerk.employee.id else {
+            throw .approvalRequired(field: field, reason: "employees cannot approve their own \(permission.rawValue == "approve refunds" ? "refund" : "discount")")
+        }
+        guard approver.role.may(permission) else {
+            throw .approvalRequired(
+                field: field,
+                reason: "\(approver.id) (\(approver.role.rawValue)) may not \(permission.rawValue)"
+            )
+        }
+        guard !approval.reason.trimmingASCIIWhitespace().isEmpty else {
+            throw .approvalRequired(field: "\(field).reason", reason: "an approval needs a reason")
+        }
+        try Identifier.validateText(approval.reason, field: "\(field).reason")
+        return approver
+    }
+}

@@ -1,0 +1,56 @@
+/// The clinic's own rules: its name and time zone, how far each role may discount, when a refund needs a manager.
+public struct ClinicPolicy: Hashable, Sendable, Codable {
+    public var clinicName: String
+    /// IANA identifier; business days are cut at local midnight.
+    public var timeZone: String
+    /// The largest discount each role may give without a manager, as a share of what it applies to.
+    public var discountCeilings: [Role: Percent]
+    /// Refunds above this amount need a manager.
+    public var refundApprovalThreshold: Money
+
+    public init(
+        clinicName: String = "VetPOS Animal Hospital",
+        timeZone: String = "America/Chicago",
+        discountCeilings: [Role: Percent] = ClinicPolicy.defaultCeilings,
+        refundApprovalThreshold: Money = .cents(100_00)
+    ) {
+        self.clinicName = clinicName
+        self.timeZone = timeZone
+        self.discountCeilings = discountCeilings
+        self.refundApprovalThreshold = refundApprovalThreshold
+    }
+
+    public static let defaultCeilings: [Role: Percent] = [
+        .csr: Percent(basisPoints: 10_00),
+        .technician: Percent(basisPoints: 10_00),
+        .veterinarian: Percent(basisPoints: 100_00),
+        .manager: Percent(basisPoints: 100_00),
+        .bookkeeper: Percent(basisPoints: 0),
+    ]
+
+    public func ceiling(for role: Role) -> Percent { discountCeilings[role] ?? Percent(basisPoints: 0) }
+
+    public func validate() throws(POSError) {
+        try Identifier.validateText(clinicName, field: "clinicName")
+        _ = try BusinessCalendar(timeZoneIdentifier: timeZone)
+        for (role, ceiling) in discountCeilings where !(0...10_000).contains(ceiling.basisPoints) {
+            throw .invalid(field: "discountCeilings.\(role.rawValue)", reason: "must be between 0 and 100 percent")
+        }
+        guard !refundApprovalThreshold.isNegative else {
+            throw .invalid(field: "refundApprovalThreshold", reason: "must not be negative")
+        }
+    }
+}
+
+/// A manager's sign-off typed at the terminal: who, their PIN, and why.
+public struct ApprovalRequest: Hashable, Sendable {
+    public var employee: String
+    public var pin: String
+    public var reason: String
+
+    public init(employee: String, pin: String, reason: String) {
+        self.employee = employee
+        self.pin = pin
+        self.reason = reason
+    }
+}

@@ -1,0 +1,107 @@
+import GRDB
+import POSCore
+
+extension Store {
+    /// A client with their pets and what they owe on account.
+    public struct ClientRecord: Codable, Sendable, Equatable {
+        public var client: Client
+        public var patients: [Patient]
+        public var accountBalance: Money
+    }
+
+    /// Adds a client or updates one, with their pets. Pets are never removed (their history stays).
+    public func saveClient(_ client: Client, patients: [Patient], commandID: String, by clerk: Operator) async throws -> ClientRecord {
+        try clerk.require(.manageClients)
+        try client.validate()
+        for (index, patient) in patients.enumerated() {
+            do {
+                try patient.validate()
+            } catch {
+                throw POSError.invalid(field: "patients[\(index)]", reason: error.description)
+            }
+            guard patient.clientId == client.id else {
+                throw POSError.invalid(field: "patients[\(index)].clientId", reason: "must be \(client.id)")
+            }
+        }
+        let at = now()
+        struct Request: Codable, Sendable {
+            var client: Client
+            var patients: [Patient]
+        }
+        let request = Request(client: client, patients: patients)
+        return try await once(id: commandID, kind: "client.save", request: request) { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO client (id, name, phone, email, isStaff, isShelter, creditApproved, creditLimit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email,
+                        isStaff = excluded.isStaff, isShelter = excluded.isShelter,
+                        creditApproved = excluded.creditApproved, creditLimit = excluded.creditLimit
+                    """,
+                arguments: [
+                    client.id, client.name, client.phone, client.email, client.isStaff, client.isShelter,
+                    client.creditApproved, client.creditLimit.minorUnits,
+                ]
+            )
+            for patient in patients {
+                if let owner = try String.fetchOne(db, sql: "SELECT clientId FROM patient WHERE id = ?", arguments: [patient.id]),
+                    owner != client.id
+                {
+                    throw POSError.conflict("patient \(patient.id) belongs to client \(owner)")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO patient (id, clientId, name, species) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET name = excluded.name, species = excluded.species
+                        """,
+                    arguments: [patient.id, client.id, patient.name, patient.species]
+                )
+            }
+            // Credit terms decide who may charge to an account, so changes to them are journaled.
+            try self.journal(db, kind: "client.saved", by: clerk, subject: "client \(client.id)", at: at, payload: request)
+            return try Self.clientRecord(client.id, db)!
+        }
+    }
+
+    public func client(_ id: String) async throws -> ClientRecord {
+        try await read { db in
+            guard let record = try Self.clientRecord(id, db) else { throw POSError.notFound(what: "client", id: id) }
+            return record
+        }
+    }
+
+    public func clients() async throws -> [ClientRecord] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM client ORDER BY id").compactMap { try Self.clientRecord($0, db) }
+        }
+    }
+
+    static func clientRecord(_ id: String, _ db: Database) throws -> ClientRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id]) else { return nil }
+        let client = Client(
+            id: row["id"],
+            name: row["name"],
+            phone: row["phone"],
+            email: row["email"],
+            isStaff: row["isStaff"],
+            isShelter: row["isShelter"],
+            creditApproved: row["creditApproved"],
+            creditLimit: Money(minorUnits: row["creditLimit"])
+        )
+        let patients = try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE clientId = ? ORDER BY id", arguments: [id]).map {
+            Patient(id: $0["id"], clientId: $0["clientId"], name: $0["name"], species: $0["species"])
+        }
+        return ClientRecord(client: client, patients: patients, accountBalance: try accountBalance(id, db))
+    }
+
+    /// Charges to the account less refunds back to it. (Payments on account arrive with the A/R work.)
+    static func accountBalance(_ clientID: String, _ db: Database) throws -> Money {
+        Money(
+            minorUnits: try Int64.fetchOne(
+                db,
+                sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE clientId = ? AND tender = 'account'",
+                arguments: [clientID]
+            )!
+        )
+    }
+}

@@ -1,0 +1,649 @@
+import GRDB
+import POSCore
+
+extension Store {
+    /// Opens an invoice at check-in, with the lines known so far. More lines may be added until checkout.
+    public func openInvoice(
+        client clientID: String,
+        lines: [LineRequest],
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> InvoiceView {
+        try clerk.require(.openInvoice)
+        if !lines.isEmpty { try clerk.require(.addVisitLines) }
+        struct Request: Encodable, Sendable {
+            var client: String
+            var lines: [LineRequest]
+        }
+        let at = now()
+        return try await once(id: commandID, kind: "invoice.open", request: Request(client: clientID, lines: lines)) { db in
+            let context = try self.context(client: clientID, clerk: clerk, at: at, openLines: [], approvers: [], db)
+            let inputs = try CheckoutPlanner.resolveLines(lines, context: context)
+            try db.execute(
+                sql: "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
+                arguments: [clientID, clerk.terminal, clerk.employee.id, at]
+            )
+            let number = db.lastInsertedRowID
+            try Self.insertOpenLines(inputs, invoice: number, firstLine: 1, context: context, db)
+            try self.journal(db, kind: "invoice.opened", by: clerk, subject: "invoice \(number)", at: at, payload: Request(client: clientID, lines: lines))
+            return try Self.invoiceView(number, db)
+        }
+    }
+
+    /// Adds lines to an open invoice during the visit.
+    public func addLines(
+        _ lines: [LineRequest],
+        invoice number: Int64,
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> InvoiceView {
+        try clerk.require(.addVisitLines)
+        guard !lines.isEmpty else { throw POSError.invalid(field: "lines", reason: "give at least one line") }
+        struct Request: Encodable, Sendable {
+            var invoice: Int64
+            var lines: [LineRequest]
+        }
+        let at = now()
+        return try await once(id: commandID, kind: "invoice.addLines", request: Request(invoice: number, lines: lines)) { db in
+            let (clientID, existing) = try Self.openInvoice(number, db)
+            let context = try self.context(client: clientID, clerk: clerk, at: at, openLines: [], approvers: [], db)
+            let inputs = try CheckoutPlanner.resolveLines(lines, offset: existing.count, context: context)
+            try Self.insertOpenLines(inputs, invoice: number, firstLine: existing.count + 1, context: context, db)
+            try self.journal(db, kind: "invoice.linesAdded", by: clerk, subject: "invoice \(number)", at: at, payload: Request(invoice: number, lines: lines))
+            return try Self.invoiceView(number, db)
+        }
+    }
+
+    /// Checks out a visit in one transaction: the invoice, its lines, discounts, payments and journal entries are all
+    /// stored, or nothing is. Replaying the same request id returns the first result.
+    public func checkout(_ request: CheckoutRequest, by clerk: Operator) async throws -> InvoiceView {
+        try clerk.require(.ringSales)
+        let approvers = try await verifiedApprovers(request.discounts.compactMap(\.approval))
+        let at = now()
+        return try await once(id: request.id, kind: "checkout", request: request) { db in
+            var openLines: [LineInput] = []
+            if let number = request.invoice {
+                let (owner, lines) = try Self.openInvoice(number, db)
+                guard owner == request.client else {
+                    throw POSError.invalid(field: "invoice", reason: "invoice \(number) belongs to client \(owner), not \(request.client)")
+                }
+                openLines = lines
+            }
+            let context = try self.context(
+                client: request.client,
+                clerk: clerk,
+                at: at,
+                openLines: openLines,
+                approvers: approvers,
+                discountCodes: request.discounts.compactMap(\.couponCode),
+                db
+            )
+            let plan = try CheckoutPlanner.plan(request, context: context)
+            let number: Int64
+            if let open = request.invoice {
+                number = open
+                try db.execute(sql: "DELETE FROM invoiceLine WHERE invoiceNumber = ?", arguments: [open])
+            } else {
+                try db.execute(
+                    sql: "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
+                    arguments: [request.client, clerk.terminal, clerk.employee.id, at]
+                )
+                number = db.lastInsertedRowID
+            }
+            try self.post(plan, invoice: number, context: context, at: at, db)
+            let view = try Self.invoiceView(number, db)
+            try self.journal(
+                db,
+                kind: "invoice.posted",
+                by: clerk,
+                subject: "invoice \(number)",
+                at: at,
+                payload: PostedSummary(view)
+            )
+            for payment in view.payments {
+                try self.journal(db, kind: "payment.received", by: clerk, subject: "payment \(payment.number)", at: at, payload: payment)
+            }
+            return view
+        }
+    }
+
+    /// A later payment toward a posted invoice's balance.
+    public func pay(_ request: PaymentRequest, by clerk: Operator) async throws -> InvoiceView {
+        try clerk.require(.takePayment)
+        guard !request.payments.isEmpty else { throw POSError.invalid(field: "payments", reason: "give at least one payment") }
+        let at = now()
+        return try await once(id: request.id, kind: "payment", request: request) { db in
+            let before = try Self.invoiceView(request.invoice, db)
+            guard before.status != .open else {
+                throw POSError.conflict("invoice \(request.invoice) is still open; check it out first")
+            }
+            guard before.status != .void else { throw POSError.conflict("invoice \(request.invoice) is void") }
+            guard before.balanceDue.isPositive else {
+                throw POSError.conflict("invoice \(request.invoice) has nothing left to pay")
+            }
+            let context = try self.context(client: before.client, clerk: clerk, at: at, openLines: [], approvers: [], db)
+            let tender = try Tendering.apply(
+                request.payments,
+                due: before.balanceDue,
+                client: context.client,
+                accountBalance: context.accountBalance
+            )
+            for draft in tender.payments {
+                let number = try Self.insertPayment(
+                    draft,
+                    kind: .payment,
+                    invoice: request.invoice,
+                    context: context,
+                    at: at,
+                    db
+                )
+                try self.journal(db, kind: "payment.received", by: clerk, subject: "payment \(number)", at: at, payload: draft.summary)
+            }
+            return try Self.invoiceView(request.invoice, db)
+        }
+    }
+
+    /// Returns money for a payment, on its own tender unless a manager approves another; the invoice is credited
+    /// by the same amount.
+    public func refund(_ request: RefundRequest, by clerk: Operator) async throws -> InvoiceView {
+        try clerk.require(.refund)
+        let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [])
+        let at = now()
+        return try await once(id: request.id, kind: "refund", request: request) { db in
+            guard let original = try Self.paymentRecord(request.payment, db) else {
+                throw POSError.notFound(what: "payment", id: String(request.payment))
+            }
+            if let invoice = original.invoice, try Self.isVoid(invoice, db) {
+                throw POSError.conflict("invoice \(invoice) is void; its payments were already reversed")
+            }
+            let returned = -(try Int64.fetchOne(
+                db,
+                sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE reverses = ?",
+                arguments: [request.payment]
+            )!)
+            let context = try self.context(client: original.client, clerk: clerk, at: at, openLines: [], approvers: approvers, db)
+            let draft = try Refunds.plan(
+                request,
+                original: original,
+                alreadyReturned: Money(minorUnits: returned),
+                policy: context.policy,
+                approvals: context.approvalContext
+            )
+            let record = PaymentDraft(
+                tender: draft.tender,
+                amount: -draft.amount,
+                tendered: -draft.amount,
+                change: .zero,
+                check: nil,
+                card: draft.card
+            )
+            let number = try Self.insertPayment(
+                record,
+                kind: .refund,
+                invoice: original.invoice,
+                reverses: original.number,
+                reason: draft.reason,
+                approvedBy: draft.approvedBy,
+                context: context,
+                at: at,
+                db
+            )
+            try self.journal(db, kind: "payment.refunded", by: clerk, subject: "payment \(number)", at: at, payload: record.summary)
+            guard let invoice = original.invoice else { throw POSError.conflict("payment \(original.number) has no invoice") }
+            return try Self.invoiceView(invoice, db)
+        }
+    }
+
+    /// Voids a posted invoice on its own business day, reversing each of its payments.
+    public func void(_ request: VoidRequest, by clerk: Operator) async throws -> InvoiceView {
+        let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [])
+        let at = now()
+        return try await once(id: request.id, kind: "void", request: request) { db in
+            let view = try Self.invoiceView(request.invoice, db)
+            guard view.status != .open, let postedOn = view.businessDate else {
+                throw POSError.conflict("invoice \(request.invoice) is open; nothing was posted to void")
+            }
+            let context = try self.context(client: view.client, clerk: clerk, at: at, openLines: [], approvers: approvers, db)
+            let approver = try Voids.check(
+                request,
+                postedOn: postedOn,
+                today: context.businessDate,
+                alreadyVoided: view.status == .void,
+                hasRefunds: view.payments.contains { $0.kind == .refund },
+                approvals: context.approvalContext
+            )
+            for payment in view.payments where payment.kind == .payment {
+                guard let original = try Self.paymentRecord(payment.number, db) else { continue }
+                let reversal = PaymentDraft(
+                    tender: original.tender,
+                    amount: -original.amount,
+                    tendered: -original.amount,
+                    change: .zero,
+                    check: original.check,
+                    card: original.card
+                )
+                let number = try Self.insertPayment(
+                    reversal,
+                    kind: .reversal,
+                    invoice: request.invoice,
+                    reverses: original.number,
+                    reason: request.reason,
+                    approvedBy: approver?.id,
+                    context: context,
+                    at: at,
+                    db
+                )
+                try self.journal(db, kind: "payment.reversed", by: clerk, subject: "payment \(number)", at: at, payload: reversal.summary)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO invoiceVoid (invoiceNumber, reason, employeeId, approvedBy, at, businessDate)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [request.invoice, request.reason, clerk.employee.id, approver?.id, at, context.businessDate.text]
+            )
+            try self.journal(db, kind: "invoice.voided", by: clerk, subject: "invoice \(request.invoice)", at: at, payload: request)
+            return try Self.invoiceView(request.invoice, db)
+        }
+    }
+
+    public func invoice(_ number: Int64) async throws -> InvoiceView {
+        try await read { db in try Self.invoiceView(number, db) }
+    }
+
+    public func openInvoices() async throws -> [InvoiceView] {
+        try await read { db in
+            try Int64.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'open' ORDER BY number").map {
+                try Self.invoiceView($0, db)
+            }
+        }
+    }
+
+    public func payment(_ number: Int64) async throws -> PaymentRecord {
+        try await read { db in
+            guard let record = try Self.paymentRecord(number, db) else {
+                throw POSError.notFound(what: "payment", id: String(number))
+            }
+            return record
+        }
+    }
+
+    // MARK: - Inside the transaction
+
+    func context(
+        client clientID: String,
+        clerk: Operator,
+        at: Int64,
+        openLines: [LineInput],
+        approvers: Set<String>,
+        discountCodes: [String] = [],
+        _ db: Database
+    ) throws -> CheckoutContext {
+        guard let record = try Self.clientRecord(clientID, db) else { throw POSError.notFound(what: "client", id: clientID) }
+        let policy = try Self.policy(db)
+        var coupons: [String: (coupon: Coupon, redeemed: Bool)] = [:]
+        for code in discountCodes {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]) else { continue }
+            let redeemed = try Row.fetchOne(db, sql: "SELECT 1 FROM couponRedemption WHERE couponCode = ?", arguments: [code]) != nil
+            coupons[code] = (Self.coupon(row), redeemed)
+        }
+        var items: [String: CatalogItem] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM catalogItem") {
+            let item = Self.catalogItem(row)
+            items[item.code] = item
+        }
+        var taxRates: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT code, ratePPM FROM taxCategory") { taxRates[row["code"]] = row["ratePPM"] }
+        var employees: [String: Employee] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM employee") {
+            let employee = Self.employee(row)
+            employees[employee.id] = employee
+        }
+        return CheckoutContext(
+            clerk: clerk,
+            client: record.client,
+            patients: Dictionary(uniqueKeysWithValues: record.patients.map { ($0.id, $0) }),
+            items: items,
+            taxRates: taxRates,
+            employees: employees,
+            coupons: coupons,
+            policy: policy,
+            accountBalance: record.accountBalance,
+            businessDate: try BusinessCalendar(timeZoneIdentifier: policy.timeZone).businessDate(atMillis: at),
+            openLines: openLines,
+            verifiedApprovers: approvers
+        )
+    }
+
+    /// The client and lines of an open invoice; refuses a posted one.
+    static func openInvoice(_ number: Int64, _ db: Database) throws -> (client: String, lines: [LineInput]) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT clientId, status FROM invoice WHERE number = ?", arguments: [number]) else {
+            throw POSError.notFound(what: "invoice", id: String(number))
+        }
+        guard row["status"] == "open" else {
+            throw POSError.conflict("invoice \(number) is posted; posted invoices are never changed (refund or void instead)")
+        }
+        let lines = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.patientId, l.quantity, l.providerId, c.* FROM invoiceLine l JOIN catalogItem c ON c.code = l.itemCode
+                WHERE l.invoiceNumber = ? ORDER BY l.lineNumber
+                """,
+            arguments: [number]
+        ).map { row in
+            LineInput(
+                patientId: row["patientId"],
+                item: catalogItem(row),
+                quantity: Quantity(thousandths: row["quantity"]),
+                providerId: row["providerId"]
+            )
+        }
+        return (row["clientId"], lines)
+    }
+
+    /// Open lines are stored at catalog price with no discount or tax yet; checkout prices them.
+    static func insertOpenLines(
+        _ inputs: [LineInput],
+        invoice: Int64,
+        firstLine: Int,
+        context: CheckoutContext,
+        _ db: Database
+    ) throws {
+        let priced = try Pricing.price(lines: inputs, discounts: []) { context.taxRates[$0] }
+        for (offset, line) in priced.lines.enumerated() {
+            var unpriced = line
+            unpriced.tax = .zero
+            try insertLine(unpriced, lineNumber: firstLine + offset, invoice: invoice, db)
+        }
+    }
+
+    static func insertLine(_ line: PricedLine, lineNumber: Int, invoice: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO invoiceLine (invoiceNumber, lineNumber, patientId, itemCode, description, kind, taxCategory,
+                    quantity, unitPrice, extended, discount, taxRatePPM, tax, providerId)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                invoice, lineNumber, line.input.patientId, line.input.item.code, line.input.item.name,
+                line.input.item.kind.rawValue, line.input.item.taxCategory, line.input.quantity.thousandths,
+                line.input.item.unitPrice.minorUnits, line.extended.minorUnits, line.discount.minorUnits, line.taxRatePPM,
+                line.tax.minorUnits, line.input.providerId,
+            ]
+        )
+    }
+
+    func post(_ plan: CheckoutPlan, invoice number: Int64, context: CheckoutContext, at: Int64, _ db: Database) throws {
+        for line in plan.invoice.lines {
+            try Self.insertLine(line, lineNumber: line.lineNumber, invoice: number, db)
+        }
+        for (index, discount) in plan.discounts.enumerated() {
+            let spec = discount.priced.spec
+            let method =
+                switch spec.method {
+                case .percent(let percent): percent.description
+                case .amount(let amount): amount.description
+                }
+            try db.execute(
+                sql: """
+                    INSERT INTO invoiceDiscount (invoiceNumber, sequence, class, method, target, couponCode, base, amount,
+                        appliedBy, approvedBy, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    number, index + 1, spec.discountClass.rawValue, method, spec.target.description, spec.couponCode,
+                    discount.priced.base.minorUnits, discount.priced.amount.minorUnits, discount.appliedBy,
+                    discount.approvedBy, discount.reason,
+                ]
+            )
+            for (lineIndex, share) in discount.priced.allocations.enumerated() where share.isPositive {
+                try db.execute(
+                    sql: """
+                        INSERT INTO discountAllocation (invoiceNumber, discountSequence, lineNumber, amount)
+                        VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [number, index + 1, lineIndex + 1, share.minorUnits]
+                )
+            }
+            if let code = spec.couponCode, let coupon = context.coupons[code]?.coupon {
+                try db.execute(
+                    sql: "INSERT INTO couponRedemption (couponCode, invoiceNumber, singleUse) VALUES (?, ?, ?)",
+                    arguments: [code, number, coupon.singleUse]
+                )
+            }
+        }
+        let invoice = plan.invoice
+        try db.execute(
+            sql: """
+                UPDATE invoice SET status = 'posted', postedBy = ?, postedAt = ?, businessDate = ?, subtotal = ?,
+                    discountTotal = ?, taxTotal = ?, total = ?
+                WHERE number = ?
+                """,
+            arguments: [
+                context.clerk.employee.id, at, context.businessDate.text, invoice.subtotal.minorUnits,
+                invoice.discountTotal.minorUnits, invoice.taxTotal.minorUnits, invoice.total.minorUnits, number,
+            ]
+        )
+        for draft in plan.tender.payments {
+            _ = try Self.insertPayment(draft, kind: .payment, invoice: number, context: context, at: at, db)
+        }
+    }
+
+    static func insertPayment(
+        _ draft: PaymentDraft,
+        kind: PaymentKind,
+        invoice: Int64?,
+        reverses: Int64? = nil,
+        reason: String? = nil,
+        approvedBy: String? = nil,
+        context: CheckoutContext,
+        at: Int64,
+        _ db: Database
+    ) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO payment (invoiceNumber, clientId, kind, tender, amount, tendered, change, checkNumber, checkBank,
+                    checkPayer, checkIdNumber, cardBrand, cardLast4, authCode, cardTerminal, reverses, reason, approvedBy,
+                    employeeId, terminal, at, businessDate)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                invoice, context.client.id, kind.rawValue, draft.tender.rawValue, draft.amount.minorUnits,
+                draft.tendered.minorUnits, draft.change.minorUnits, draft.check?.number, draft.check?.bank,
+                draft.check?.payer, draft.check?.idNumber, draft.card?.brand.rawValue, draft.card?.last4,
+                draft.card?.authCode, draft.card?.terminalId, reverses, reason, approvedBy, context.clerk.employee.id,
+                context.clerk.terminal, at, context.businessDate.text,
+            ]
+        )
+        return db.lastInsertedRowID
+    }
+
+    static func paymentRecord(_ number: Int64, _ db: Database) throws -> PaymentRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE number = ?", arguments: [number]).map(paymentRecord)
+    }
+
+    static func paymentRecord(_ row: Row) -> PaymentRecord {
+        let checkNumber: String? = row["checkNumber"]
+        let last4: String? = row["cardLast4"]
+        return PaymentRecord(
+            number: row["number"],
+            invoice: row["invoiceNumber"],
+            client: row["clientId"],
+            kind: PaymentKind(rawValue: row["kind"])!,
+            tender: Tender(rawValue: row["tender"])!,
+            amount: Money(minorUnits: row["amount"]),
+            tendered: Money(minorUnits: row["tendered"]),
+            change: Money(minorUnits: row["change"]),
+            check: checkNumber.map {
+                CheckDetails(number: $0, bank: row["checkBank"], payer: row["checkPayer"], idNumber: row["checkIdNumber"])
+            },
+            card: last4.map {
+                CardDetails(
+                    brand: CardBrand(rawValue: row["cardBrand"]) ?? .other,
+                    last4: $0,
+                    authCode: row["authCode"],
+                    terminalId: row["cardTerminal"]
+                )
+            },
+            reverses: row["reverses"],
+            reason: row["reason"],
+            approvedBy: row["approvedBy"],
+            employee: row["employeeId"],
+            terminal: row["terminal"],
+            atMillis: row["at"],
+            businessDate: BusinessDate(row["businessDate"])!
+        )
+    }
+
+    static func isVoid(_ invoice: Int64, _ db: Database) throws -> Bool {
+        try Row.fetchOne(db, sql: "SELECT 1 FROM invoiceVoid WHERE invoiceNumber = ?", arguments: [invoice]) != nil
+    }
+
+    static func invoiceView(_ number: Int64, _ db: Database) throws -> InvoiceView {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: "SELECT i.*, c.name AS clientName FROM invoice i JOIN client c ON c.id = i.clientId WHERE i.number = ?",
+            arguments: [number]
+        ) else {
+            throw POSError.notFound(what: "invoice", id: String(number))
+        }
+        let lines = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM invoiceLine WHERE invoiceNumber = ? ORDER BY lineNumber",
+            arguments: [number]
+        ).map { line -> InvoiceView.Line in
+            let extended = Money(minorUnits: line["extended"])
+            let discount = Money(minorUnits: line["discount"])
+            let tax = Money(minorUnits: line["tax"])
+            return InvoiceView.Line(
+                line: line["lineNumber"],
+                patient: line["patientId"],
+                item: line["itemCode"],
+                description: line["description"],
+                kind: ItemKind(rawValue: line["kind"])!,
+                quantity: Quantity(thousandths: line["quantity"]),
+                unitPrice: Money(minorUnits: line["unitPrice"]),
+                extended: extended,
+                discount: discount,
+                tax: tax,
+                total: extended - discount + tax,
+                provider: line["providerId"]
+            )
+        }
+        var pets: [InvoiceView.Pet] = []
+        for patientID in lines.map(\.patient) where !pets.contains(where: { $0.patient == patientID }) {
+            let patient = try Row.fetchOne(db, sql: "SELECT name, species FROM patient WHERE id = ?", arguments: [patientID])
+            pets.append(
+                InvoiceView.Pet(
+                    patient: patientID,
+                    name: patient?["name"] ?? "",
+                    species: patient?["species"] ?? "",
+                    total: lines.filter { $0.patient == patientID }.map(\.total).sum()
+                )
+            )
+        }
+        let discounts = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM invoiceDiscount WHERE invoiceNumber = ? ORDER BY sequence",
+            arguments: [number]
+        ).map {
+            InvoiceView.Discount(
+                discountClass: DiscountClass(rawValue: $0["class"])!,
+                target: $0["target"],
+                method: $0["method"],
+                amount: Money(minorUnits: $0["amount"]),
+                coupon: $0["couponCode"],
+                appliedBy: $0["appliedBy"],
+                approvedBy: $0["approvedBy"],
+                reason: $0["reason"]
+            )
+        }
+        let payments = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM payment WHERE invoiceNumber = ? ORDER BY number",
+            arguments: [number]
+        ).map { paymentRecord($0).view }
+        let voidReason = try String.fetchOne(db, sql: "SELECT reason FROM invoiceVoid WHERE invoiceNumber = ?", arguments: [number])
+        let businessDate: String? = row["businessDate"]
+        return InvoiceView(
+            number: number,
+            client: row["clientId"],
+            clientName: row["clientName"],
+            status: row["status"] == "open" ? .open : .posted,
+            terminal: row["terminal"],
+            openedBy: row["openedBy"],
+            openedAt: row["openedAt"],
+            postedAt: row["postedAt"],
+            businessDate: businessDate.flatMap(BusinessDate.init),
+            lines: lines,
+            pets: pets,
+            discounts: discounts,
+            payments: payments,
+            voidReason: voidReason
+        )
+    }
+}
+
+/// What the journal keeps of a posted invoice.
+struct PostedSummary: Encodable {
+    var client: String
+    var lines: Int
+    var subtotal: Money
+    var discountTotal: Money
+    var taxTotal: Money
+    var total: Money
+    var discounts: [InvoiceView.Discount]
+
+    init(_ view: InvoiceView) {
+        client = view.client
+        lines = view.lines.count
+        subtotal = view.subtotal
+        discountTotal = view.discountTotal
+        taxTotal = view.taxTotal
+        total = view.total
+        discounts = view.discounts
+    }
+}
+
+extension PaymentDraft {
+    /// What the journal keeps of a payment: tender and amounts, card last 4 and check number only.
+    var summary: InvoiceView.Payment {
+        InvoiceView.Payment(
+            number: 0,
+            kind: amount.isNegative ? .refund : .payment,
+            tender: tender,
+            amount: amount,
+            tendered: tendered,
+            change: change,
+            checkNumber: check?.number,
+            cardBrand: card?.brand,
+            cardLast4: card?.last4,
+            authCode: card?.authCode,
+            reverses: nil,
+            reason: nil,
+            employee: "",
+            at: 0
+        )
+    }
+}
+
+extension PaymentRecord {
+    public var view: InvoiceView.Payment {
+        InvoiceView.Payment(
+            number: number,
+            kind: kind,
+            tender: tender,
+            amount: amount,
+            tendered: tendered,
+            change: change,
+            checkNumber: check?.number,
+            cardBrand: card?.brand,
+            cardLast4: card?.last4,
+            authCode: card?.authCode,
+            reverses: reverses,
+            reason: reason,
+            employee: employee,
+            at: atMillis
+        )
+    }
+}

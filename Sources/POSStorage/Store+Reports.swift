@@ -1,0 +1,142 @@
+import GRDB
+import POSCore
+
+extension Store {
+    /// The day's report, computed from stored rows by indexed queries on the business date.
+    public func dayReport(_ date: BusinessDate) async throws -> DayReport {
+        try await read { db in
+            let policy = try Self.policy(db)
+            let day = date.text
+            let categories = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.kind, COUNT(*) AS lines, SUM(l.extended) AS gross, SUM(l.discount) AS discounts, SUM(l.tax) AS tax
+                    FROM invoice i JOIN invoiceLine l ON l.invoiceNumber = i.number
+                    WHERE i.businessDate = ? AND i.status = 'posted'
+                      AND NOT EXISTS (SELECT 1 FROM invoiceVoid v WHERE v.invoiceNumber = i.number)
+                    GROUP BY l.kind
+                    """,
+                arguments: [day]
+            ).map {
+                DayReport.Category(
+                    kind: ItemKind(rawValue: $0["kind"])!,
+                    lines: $0["lines"],
+                    gross: Money(minorUnits: $0["gross"]),
+                    discounts: Money(minorUnits: $0["discounts"]),
+                    tax: Money(minorUnits: $0["tax"])
+                )
+            }.sorted { ItemKind.allCases.firstIndex(of: $0.kind)! < ItemKind.allCases.firstIndex(of: $1.kind)! }
+            let discounts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.class, COUNT(*) AS count, SUM(d.amount) AS amount
+                    FROM invoice i JOIN invoiceDiscount d ON d.invoiceNumber = i.number
+                    WHERE i.businessDate = ? AND i.status = 'posted'
+                      AND NOT EXISTS (SELECT 1 FROM invoiceVoid v WHERE v.invoiceNumber = i.number)
+                    GROUP BY d.class ORDER BY d.class
+                    """,
+                arguments: [day]
+            ).map {
+                DayReport.DiscountClassTotal(
+                    discountClass: DiscountClass(rawValue: $0["class"])!,
+                    count: $0["count"],
+                    amount: Money(minorUnits: $0["amount"])
+                )
+            }
+            let tenders = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT tender,
+                        SUM(kind = 'payment') AS payments,
+                        SUM(CASE WHEN kind = 'payment' THEN amount ELSE 0 END) AS received,
+                        SUM(CASE WHEN kind = 'refund' THEN amount ELSE 0 END) AS refunded,
+                        SUM(CASE WHEN kind = 'reversal' THEN amount ELSE 0 END) AS reversed,
+                        SUM(change) AS change
+                    FROM payment WHERE businessDate = ? GROUP BY tender
+                    """,
+                arguments: [day]
+            )
+            let tenderTotals = tenders.map {
+                DayReport.TenderTotal(
+                    tender: Tender(rawValue: $0["tender"])!,
+                    payments: $0["payments"],
+                    received: Money(minorUnits: $0["received"]),
+                    refunded: Money(minorUnits: $0["refunded"]),
+                    reversed: Money(minorUnits: $0["reversed"])
+                )
+            }.sorted { Tender.allCases.firstIndex(of: $0.tender)! < Tender.allCases.firstIndex(of: $1.tender)! }
+            let change = tenders.map { Money(minorUnits: $0["change"]) }.sum()
+            let refundCredits = -(try Int64.fetchOne(
+                db,
+                sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE businessDate = ? AND kind = 'refund'",
+                arguments: [day]
+            )!)
+            let posted = try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM invoice WHERE businessDate = ? AND status = 'posted'",
+                arguments: [day]
+            )!
+            let voided = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoiceVoid WHERE businessDate = ?", arguments: [day])!
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'open'")!
+            return DayReport(
+                date: date,
+                clinic: policy.clinicName,
+                invoicesPosted: posted,
+                invoicesVoided: voided,
+                invoicesOpen: open,
+                categories: categories,
+                discountsByClass: discounts,
+                tenders: tenderTotals,
+                changeGiven: change,
+                refundCredits: Money(minorUnits: refundCredits)
+            )
+        }
+    }
+
+    /// The business day an instant falls on, by the clinic's time zone.
+    public func businessDate(atMillis millis: Int64) async throws -> BusinessDate {
+        try await read { db in try Self.calendar(db).businessDate(atMillis: millis) }
+    }
+
+    public var currentMillis: Int64 { now() }
+}
+
+extension Store {
+    public struct BackupCheck: Sendable, Equatable {
+        public var path: String
+        public var integrity: String
+        public var journalEntries: Int64
+        public var invoices: Int
+        public var payments: Int
+    }
+
+    /// Copies the live database with SQLite's online backup (the desk keeps working meanwhile), then opens the copy
+    /// and checks it: integrity, the journal chain, and the same row counts as the source had at the copy.
+    public func backup(to destination: String) async throws -> BackupCheck {
+        let copy = try DatabaseQueue(path: destination)
+        let source = pool
+        try await Task.detached { try source.backup(to: copy) }.value
+        let counts: (Int, Int) = try await read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!)
+        }
+        let check = try await copy.read { db -> BackupCheck in
+            let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer"
+            let verifier = try Self.verifyJournal(db)
+            if let problem = verifier.problem { throw POSError.conflict("backup journal does not verify: \(problem)") }
+            return BackupCheck(
+                path: destination,
+                integrity: integrity,
+                journalEntries: verifier.count,
+                invoices: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")!,
+                payments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!
+            )
+        }
+        guard check.integrity == "ok" else { throw POSError.conflict("backup integrity check failed: \(check.integrity)") }
+        // Writes after the copy can only add rows, so the copy never has more than the source has now.
+        guard check.invoices <= counts.0, check.payments <= counts.1 else {
+            throw POSError.conflict("backup row counts do not match the source")
+        }
+        try copy.close()
+        return check
+    }
+}

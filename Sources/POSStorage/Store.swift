@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import POSCore
+
+/// The clinic's database: one SQLite file in WAL mode with `synchronous=FULL`, so a commit that returned is on disk.
+///
+/// Every mutating operation is one `BEGIN IMMEDIATE` transaction that also records its command id, so a replay returns
+/// the first answer, and appends to the hash-chained journal. Reads see the last committed state.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    let pinHasher: any PINHasher
+    let now: @Sendable () -> Int64
+    public let path: String
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - pinHasher: hashes and checks PINs (bcrypt in the appliance).
+    ///   - clock: milliseconds since 1970; the demo and tests pass their own.
+    public init(
+        path: String,
+        pinHasher: any PINHasher,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) throws {
+        var configuration = Configuration()
+        configuration.label = "vetpos.store"
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // FULL: a checkout acknowledged to the desk survives a power cut, not just a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.pinHasher = pinHasher
+        now = clock
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// Runs `body` in one immediate write transaction: all of it is stored, or none.
+    func transaction<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// The clinic's settings, as stored at setup.
+    public func policy() async throws -> ClinicPolicy {
+        try await read { db in try Self.policy(db) }
+    }
+
+    static func policy(_ db: Database) throws -> ClinicPolicy {
+        guard let json = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'policy'") else {
+            throw POSError.conflict("the clinic is not set up yet: run `vetpos setup` first")
+        }
+        return try JSONDecoder().decode(ClinicPolicy.self, from: Data(json.utf8))
+    }
+
+    static func calendar(_ db: Database) throws -> BusinessCalendar {
+        try BusinessCalendar(timeZoneIdentifier: try policy(db).timeZone)
+    }
+}
+
+/// Canonical JSON for the journal and command results: sorted keys, so the same value always gives the same bytes.
+enum CanonicalJSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}
+
+/// Lets callers outside the storage layer recognise the database's own refusals without importing GRDB.
+public enum StoreErrors {
+    /// The SQLite message when `error` is a constraint or trigger refusal, else nil.
+    public static func refusal(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return nil }
+        return error.message
+    }
+}
