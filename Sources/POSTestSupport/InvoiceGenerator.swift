@@ -76,7 +76,7 @@ public struct InvoiceGenerator {
         if Bool.random(using: &random) {
             // Cash for the rest, often more than the rest: the excess comes back as change.
             let extra = Int64.random(in: 0...5_000, using: &random)
-            if left.minorUnits + extra > 0 { payments.append(payment(.cash, Money(minorUnits: left.minorUnits + extra))) }
+            if left.isPositive { payments.append(payment(.cash, Money(minorUnits: left.minorUnits + extra))) }
         }
         return payments
     }

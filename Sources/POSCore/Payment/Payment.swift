@@ -129,8 +129,10 @@ public enum Tendering {
             payments[index].amount = payments[index].tendered - given
             change -= given
         }
-        // A cash payment entirely returned as change paid nothing: keep it out of the record.
-        payments.removeAll { $0.tender == .cash && $0.amount == .zero }
+        // Cash handed over when nothing is left to pay would be all change: refuse it rather than record a no-op.
+        if let index = payments.firstIndex(where: { $0.tender == .cash && $0.amount == .zero }) {
+            throw .invalid(field: "\(field)[\(index)]", reason: "nothing is left to pay with this cash")
+        }
         return TenderResult(payments: payments)
     }
 
