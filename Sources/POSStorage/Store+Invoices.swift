@@ -17,7 +17,15 @@ extension Store {
         }
         let at = now()
         return try await once(id: commandID, kind: "invoice.open", request: Request(client: clientID, lines: lines)) { db in
-            let context = try self.context(client: clientID, clerk: clerk, at: at, openLines: [], approvers: [], db)
+            let context = try self.context(
+                client: clientID,
+                clerk: clerk,
+                at: at,
+                openLines: [],
+                approvers: [],
+                itemCodes: lines.map(\.item),
+                db
+            )
             let inputs = try CheckoutPlanner.resolveLines(lines, context: context)
             try db.execute(
                 sql: "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
@@ -46,7 +54,15 @@ extension Store {
         let at = now()
         return try await once(id: commandID, kind: "invoice.addLines", request: Request(invoice: number, lines: lines)) { db in
             let (clientID, existing) = try Self.openInvoice(number, db)
-            let context = try self.context(client: clientID, clerk: clerk, at: at, openLines: [], approvers: [], db)
+            let context = try self.context(
+                client: clientID,
+                clerk: clerk,
+                at: at,
+                openLines: [],
+                approvers: [],
+                itemCodes: lines.map(\.item),
+                db
+            )
             let inputs = try CheckoutPlanner.resolveLines(lines, offset: existing.count, context: context)
             try Self.insertOpenLines(inputs, invoice: number, firstLine: existing.count + 1, context: context, db)
             try self.journal(db, kind: "invoice.linesAdded", by: clerk, subject: "invoice \(number)", at: at, payload: Request(invoice: number, lines: lines))
@@ -75,6 +91,7 @@ extension Store {
                 at: at,
                 openLines: openLines,
                 approvers: approvers,
+                itemCodes: request.lines.map(\.item),
                 discountCodes: request.discounts.compactMap(\.couponCode),
                 db
             )
@@ -276,6 +293,7 @@ extension Store {
         at: Int64,
         openLines: [LineInput],
         approvers: Set<String>,
+        itemCodes: [String] = [],
         discountCodes: [String] = [],
         _ db: Database
     ) throws -> CheckoutContext {
@@ -287,10 +305,12 @@ extension Store {
             let redeemed = try Row.fetchOne(db, sql: "SELECT 1 FROM couponRedemption WHERE couponCode = ?", arguments: [code]) != nil
             coupons[code] = (Self.coupon(row), redeemed)
         }
+        // Only the items the request names: a clinic's catalog runs to thousands of items.
         var items: [String: CatalogItem] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM catalogItem") {
-            let item = Self.catalogItem(row)
-            items[item.code] = item
+        for code in Set(itemCodes) {
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM catalogItem WHERE code = ?", arguments: [code]) {
+                items[code] = Self.catalogItem(row)
+            }
         }
         var taxRates: [String: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT code, ratePPM FROM taxCategory") { taxRates[row["code"]] = row["ratePPM"] }

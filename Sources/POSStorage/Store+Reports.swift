@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import POSCore
 
@@ -113,6 +114,16 @@ extension Store {
     /// Copies the live database with SQLite's online backup (the desk keeps working meanwhile), then opens the copy
     /// and checks it: integrity, the journal chain, and the same row counts as the source had at the copy.
     public func backup(to destination: String) async throws -> BackupCheck {
+        do {
+            return try await copyAndCheck(to: destination)
+        } catch {
+            // A copy that did not verify is no backup: leave nothing that could be mistaken for one.
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: destination + suffix) }
+            throw error
+        }
+    }
+
+    private func copyAndCheck(to destination: String) async throws -> BackupCheck {
         let copy = try DatabaseQueue(path: destination)
         let source = pool
         try await Task.detached { try source.backup(to: copy) }.value

@@ -30,8 +30,13 @@ struct CatalogCommand: AsyncParsableCommand {
             let clerk = try await signIn.signIn(store)
             // The same file imported twice is one command: the second import changes nothing.
             let commandID = id ?? "catalog-" + String(SHA256.hexDigest(text).prefix(40))
+            let replay = try await store.commandExists(commandID)
             let result = try await store.importCatalog(items, commandID: commandID, by: clerk)
-            print("\(source): \(items.count) items — \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged")
+            print(
+                replay
+                    ? "\(source): already imported (command \(commandID)); nothing changed"
+                    : "\(source): \(items.count) items — \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged"
+            )
         }
     }
 
