@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["POSStorage", "POSTestSupport"],
+            dependencies: ["POSStorage", "POSTestSupport", grdb],
             swiftSettings: strict
         ),
     ]

@@ -11,6 +11,9 @@ enum Schema {
         migrator.registerMigration("v1: foundation") { db in
             try db.execute(sql: foundation)
         }
+        migrator.registerMigration("v2: posted discounts are immutable") { db in
+            try db.execute(sql: postedNoInsert(["invoiceDiscount", "discountAllocation", "couponRedemption"]))
+        }
         return migrator
     }
 
@@ -237,6 +240,19 @@ enum Schema {
         WHEN (SELECT status FROM invoice WHERE number = OLD.invoiceNumber) = 'posted'
         BEGIN SELECT RAISE(ABORT, 'posted invoices are immutable'); END;
         """ + appendOnly(["invoiceDiscount", "discountAllocation", "couponRedemption", "payment", "invoiceVoid", "journal", "command"])
+
+    /// Triggers that refuse new rows for an invoice once it is posted: its discounts, their allocations and its coupon
+    /// redemptions are all stored before the invoice is posted, so a later row could only change a posted invoice.
+    static func postedNoInsert(_ tables: [String]) -> String {
+        tables.map { table in
+            """
+
+            CREATE TRIGGER \(table)PostedNoInsert BEFORE INSERT ON \(table)
+            WHEN (SELECT status FROM invoice WHERE number = NEW.invoiceNumber) = 'posted'
+            BEGIN SELECT RAISE(ABORT, 'posted invoices are immutable'); END;
+            """
+        }.joined()
+    }
 
     /// Triggers that refuse every UPDATE and DELETE on a table.
     static func appendOnly(_ tables: [String]) -> String {

@@ -21,7 +21,7 @@ public enum TestClinic {
             kind: .product,
             unitPrice: .cents(71_99),
             taxCategory: "RETAIL",
-            barcode: "052742462108"
+            barcode: "052742462103"
         ),
         CatalogItem(code: "TOY", name: "Rope toy", kind: .product, unitPrice: .cents(7_49), taxCategory: "CITY", barcode: "0036000291452"),
         CatalogItem(code: "APOQUEL", name: "Apoquel 16 mg tablet", kind: .pharmacy, unitPrice: .cents(1_95), taxCategory: "EXEMPT"),

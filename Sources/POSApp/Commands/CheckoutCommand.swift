@@ -24,7 +24,11 @@ struct CheckoutCommand: VetPOSCommandBody {
         let clerk = try await signIn.signIn(store)
         guard jsonl else {
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: data, source: source)
-            print(try Output.json(try await store.checkout(request, by: clerk)))
+            do {
+                print(try Output.json(try await store.checkout(request, by: clerk)))
+            } catch let error as POSError {
+                throw error.located(at: source)
+            }
             return
         }
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()

@@ -20,7 +20,7 @@ struct SetupCommand: VetPOSCommandBody {
     func execute() async throws {
         let categories = try tax.enumerated().map { index, text in try Self.taxCategory(text, field: "--tax #\(index + 1)") }
         let pin = try Secret.read(environment: "VETPOS_PIN", prompt: "New PIN for \(managerID): ")
-        let store = try database.openStore()
+        let store = try database.openStore(creating: true)
         let manager = try await store.setup(
             policy: ClinicPolicy(clinicName: clinic, timeZone: timeZone),
             taxCategories: categories,

@@ -21,17 +21,9 @@ struct DemoCommand: VetPOSCommandBody {
     @Option(help: "The business day to simulate, YYYY-MM-DD (default: today).") var date: String?
 
     func execute() async throws {
-        let path = db ?? URL(fileURLWithPath: DatabaseOptions().path).deletingLastPathComponent().appendingPathComponent("vetpos-demo.sqlite").path
-        if FileManager.default.fileExists(atPath: path) {
-            guard db == nil || replace else {
-                throw POSError.invalid(field: "--db", reason: "\(path) already exists; the demo needs a fresh database (pass --replace)")
-            }
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-            withIntermediateDirectories: true
-        )
+        // A bare `DatabaseOptions()` was never parsed: reading its `@Option` traps, so parse it (no arguments).
+        let path = try db ?? URL(fileURLWithPath: DatabaseOptions.parse([]).path).deletingLastPathComponent().appendingPathComponent("vetpos-demo.sqlite").path
+        // Check every input before removing anything: a bad --date must not cost the user their file.
         let calendar = try BusinessCalendar(timeZoneIdentifier: DemoData.timeZone)
         let day: BusinessDate
         if let date {
@@ -42,6 +34,16 @@ struct DemoCommand: VetPOSCommandBody {
         } else {
             day = calendar.businessDate(atMillis: Int64(Date().timeIntervalSince1970 * 1000))
         }
+        if FileManager.default.fileExists(atPath: path) {
+            guard db == nil || replace else {
+                throw POSError.invalid(field: "--db", reason: "\(path) already exists; the demo needs a fresh database (pass --replace)")
+            }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
         let clock = DemoClock(start: calendar.millis(of: day, hour: 7, minute: 30))
         let store = try Store(path: path, pinHasher: BcryptPINHasher(), clock: { clock.now })
         let morning = DemoMorning(store: store, clock: clock, calendar: calendar)

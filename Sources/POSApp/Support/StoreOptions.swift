@@ -17,10 +17,16 @@ struct DatabaseOptions: ParsableArguments {
         return base + "/vetpos/vetpos.sqlite"
     }
 
-    /// Opens the database, creating its folder and file on first use.
-    func openStore() throws -> Store {
+    /// Opens the database. Only `setup` creates it (its folder and file); every other command refuses a file that
+    /// does not exist, so a mistyped `--db` is an error rather than a new empty database (which `journal verify`
+    /// would report as verified).
+    func openStore(creating: Bool = false) throws -> Store {
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if creating {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw POSError.invalid(field: "--db", reason: "\(path) does not exist (a new clinic starts with `vetpos setup`)")
+        }
         return try Store(path: path, pinHasher: BcryptPINHasher())
     }
 }

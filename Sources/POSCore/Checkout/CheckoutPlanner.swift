@@ -213,7 +213,14 @@ public enum CheckoutPlanner {
         context: CheckoutContext
     ) throws(POSError) -> Employee? {
         let clerk = context.clerk.employee
-        let effective = priced.effectivePercent
+        // A percent discount is the percent asked for: rounding its amount to the cent can add up to half a cent
+        // (10% of $86.99 is $8.70), which must not push a discount at the ceiling over it. An amount is held to its
+        // exact share of the base, rounded up.
+        let effective =
+            switch priced.spec.method {
+            case .percent(let percent): percent
+            case .amount: priced.effectivePercent
+            }
         let needsApproval = priced.spec.discountClass != .coupon && effective > context.policy.ceiling(for: clerk.role)
         guard needsApproval else {
             // An approval given where none was needed is still recorded, so reports show who signed off.
@@ -281,7 +288,13 @@ public enum Approvals {
             throw .authenticationFailed(employee: approval.employee)
         }
         guard approver.id != context.clerk.employee.id else {
-            throw .approvalRequired(field: field, reason: "employees cannot approve their own \(permission.rawValue == "approve refunds" ? "refund" : "discount")")
+            let what =
+                switch permission {
+                case .approveRefund: "refund"
+                case .voidInvoice: "void"
+                default: "discount"
+                }
+            throw .approvalRequired(field: field, reason: "employees cannot approve their own \(what)")
         }
         guard approver.role.may(permission) else {
             throw .approvalRequired(

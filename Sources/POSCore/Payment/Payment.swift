@@ -147,18 +147,19 @@ public enum Tendering {
         case .check:
             guard let check = input.check else {
                 throw .invalid(
-                    field: "\(field).check",
+                    field: field,
                     reason: "a check needs its number, bank, payer and the payer's ID or driver's license number"
                 )
             }
-            guard input.card == nil else { throw .invalid(field: "\(field).card", reason: "a check has no card") }
-            try validate(check, field: "\(field).check")
+            guard input.card == nil else { throw .invalid(field: field, reason: "a check has no card details") }
+            // Field names are the JSON's: a check's and a card's details sit on the payment itself.
+            try validate(check, field: field)
         case .credit, .debit, .careCredit:
             guard let card = input.card else {
-                throw .invalid(field: "\(field).card", reason: "a card payment needs brand, last4, authCode and terminalId")
+                throw .invalid(field: field, reason: "a card payment needs brand, last4, authCode and terminalId")
             }
-            guard input.check == nil else { throw .invalid(field: "\(field).check", reason: "a card has no check") }
-            try validate(card, tender: input.tender, field: "\(field).card")
+            guard input.check == nil else { throw .invalid(field: field, reason: "a card payment has no check details") }
+            try validate(card, tender: input.tender, field: field)
         }
     }
 

@@ -30,6 +30,39 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
 
     public func ceiling(for role: Role) -> Percent { discountCeilings[role] ?? Percent(basisPoints: 0) }
 
+    enum CodingKeys: String, CodingKey { case clinicName, timeZone, discountCeilings, refundApprovalThreshold }
+
+    // Ceilings are keyed by role name, so the JSON is an object whose keys sort, not an array in hash order.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clinicName = try container.decode(String.self, forKey: .clinicName)
+        timeZone = try container.decode(String.self, forKey: .timeZone)
+        var ceilings: [Role: Percent] = [:]
+        for (name, ceiling) in try container.decode([String: Percent].self, forKey: .discountCeilings) {
+            guard let role = Role(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .discountCeilings,
+                    in: container,
+                    debugDescription: "'\(name)' is not a role"
+                )
+            }
+            ceilings[role] = ceiling
+        }
+        discountCeilings = ceilings
+        refundApprovalThreshold = try container.decode(Money.self, forKey: .refundApprovalThreshold)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(clinicName, forKey: .clinicName)
+        try container.encode(timeZone, forKey: .timeZone)
+        try container.encode(
+            Dictionary(uniqueKeysWithValues: discountCeilings.map { ($0.key.rawValue, $0.value) }),
+            forKey: .discountCeilings
+        )
+        try container.encode(refundApprovalThreshold, forKey: .refundApprovalThreshold)
+    }
+
     public func validate() throws(POSError) {
         try Identifier.validateText(clinicName, field: "clinicName")
         _ = try BusinessCalendar(timeZoneIdentifier: timeZone)
