@@ -213,6 +213,8 @@ extension Store {
 
     /// Voids a posted invoice on its own business day, reversing each of its payments.
     public func void(_ request: VoidRequest, by clerk: Operator) async throws -> InvoiceView {
+        // Only someone who rings sales starts a void; a manager's approval then covers the rest.
+        try clerk.require(.ringSales)
         let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [])
         let at = now()
         return try await once(id: request.id, kind: "void", request: request) { db in
@@ -343,19 +345,24 @@ extension Store {
         guard row["status"] == "open" else {
             throw POSError.conflict("invoice \(number) is posted; posted invoices are never changed (refund or void instead)")
         }
+        // A line keeps the item as it was when it was added: a later price change or deactivation does not
+        // reprice or drop what the visit already used.
         let lines = try Row.fetchAll(
             db,
-            sql: """
-                SELECT l.patientId, l.quantity, l.providerId, c.* FROM invoiceLine l JOIN catalogItem c ON c.code = l.itemCode
-                WHERE l.invoiceNumber = ? ORDER BY l.lineNumber
-                """,
+            sql: "SELECT * FROM invoiceLine WHERE invoiceNumber = ? ORDER BY lineNumber",
             arguments: [number]
-        ).map { row in
+        ).map { line in
             LineInput(
-                patientId: row["patientId"],
-                item: catalogItem(row),
-                quantity: Quantity(thousandths: row["quantity"]),
-                providerId: row["providerId"]
+                patientId: line["patientId"],
+                item: CatalogItem(
+                    code: line["itemCode"],
+                    name: line["description"],
+                    kind: ItemKind(rawValue: line["kind"])!,
+                    unitPrice: Money(minorUnits: line["unitPrice"]),
+                    taxCategory: line["taxCategory"]
+                ),
+                quantity: Quantity(thousandths: line["quantity"]),
+                providerId: line["providerId"]
             )
         }
         return (row["clientId"], lines)

@@ -109,3 +109,19 @@ import Testing
         }
     }
 }
+
+extension CheckoutPlannerTests {
+    @Test func stackedDiscountsAreMeasuredTogether() throws {
+        let tenPercent = DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 10_00)))
+        let lines = [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")]
+        // One 10 % discount is within a CSR's ceiling; three of them (27.1 % in all) are not.
+        _ = try CheckoutPlanner.plan(request(lines, discounts: [tenPercent], client: "STAFF"), context: context(client: "STAFF"))
+        #expect(throws: POSError.approvalRequired(field: "discounts", reason: "together the discounts come to 27.1% of the invoice, over the 10% ceiling of a csr; a manager's approval on them is required")) {
+            try CheckoutPlanner.plan(request(lines, discounts: [tenPercent, tenPercent, tenPercent], client: "STAFF"), context: context(client: "STAFF"))
+        }
+        var approved = tenPercent
+        approved.approval = ApprovalRequest(employee: "MGR", pin: "9001", reason: "Staff benefit")
+        let plan = try CheckoutPlanner.plan(request(lines, discounts: [approved, approved, tenPercent], client: "STAFF"), context: context(client: "STAFF"))
+        #expect(plan.discounts.map(\.approvedBy) == ["MGR", "MGR", nil])
+    }
+}

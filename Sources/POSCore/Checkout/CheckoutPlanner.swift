@@ -124,6 +124,7 @@ public enum CheckoutPlanner {
                 )
             )
         }
+        try checkCombinedCeiling(request.discounts, applied: applied, invoice: invoice, context: context)
         if !request.payments.isEmpty { try context.clerk.require(.takePayment) }
         let tender = try Tendering.apply(
             request.payments,
@@ -203,6 +204,32 @@ public enum CheckoutPlanner {
             method: method,
             target: discount.target ?? .invoice(.all)
         )
+    }
+
+    /// Discounts within the clerk's ceiling one by one must stay within it together too: ten stacked 10 % discounts
+    /// are not a 10 % discount. Unapproved, non-coupon discounts are measured together against the invoice subtotal.
+    static func checkCombinedCeiling(
+        _ requests: [DiscountRequest],
+        applied: [AppliedDiscount],
+        invoice: PricedInvoice,
+        context: CheckoutContext
+    ) throws(POSError) {
+        let unapproved = applied.filter { $0.approvedBy == nil && $0.priced.spec.discountClass != .coupon }
+        guard unapproved.count > 1, invoice.subtotal.isPositive else { return }
+        let combined = PricedDiscount(
+            spec: unapproved[0].priced.spec,
+            base: invoice.subtotal,
+            amount: unapproved.map(\.priced.amount).sum(),
+            allocations: []
+        ).effectivePercent
+        let ceiling = context.policy.ceiling(for: context.clerk.employee.role)
+        guard combined <= ceiling else {
+            throw .approvalRequired(
+                field: "discounts",
+                reason: "together the discounts come to \(combined) of the invoice, over the \(ceiling) ceiling of a "
+                    + "\(context.clerk.employee.role.rawValue); a manager's approval on them is required"
+            )
+        }
     }
 
     /// Returns the approving manager when the discount exceeds the clerk's ceiling, or nil when none is needed.
