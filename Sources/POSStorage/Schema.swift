@@ -239,7 +239,10 @@ enum Schema {
         CREATE TRIGGER invoiceLinePostedNoDelete BEFORE DELETE ON invoiceLine
         WHEN (SELECT status FROM invoice WHERE number = OLD.invoiceNumber) = 'posted'
         BEGIN SELECT RAISE(ABORT, 'posted invoices are immutable'); END;
-        """ + appendOnly(["invoiceDiscount", "discountAllocation", "couponRedemption", "payment", "invoiceVoid", "journal", "command"])
+        """
+        + appendOnly([
+            "invoiceDiscount", "discountAllocation", "couponRedemption", "payment", "invoiceVoid", "journal", "command",
+        ])
 
     /// Triggers that refuse new rows for an invoice once it is posted: its discounts, their allocations and its coupon
     /// redemptions are all stored before the invoice is posted, so a later row could only change a posted invoice.

@@ -10,16 +10,25 @@ extension Store {
 
     /// Adds or updates every item of a parsed catalog file in one transaction: all rows, or none.
     /// Items missing from the file are left as they are (deactivate them with `active=false`).
-    public func importCatalog(_ items: [CatalogItem], commandID: String, by clerk: Operator) async throws -> CatalogImportResult {
+    public func importCatalog(
+        _ items: [CatalogItem],
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> CatalogImportResult {
         try clerk.require(.manageCatalog)
         for item in items { try item.validate(field: "item \(item.code)") }
         let at = now()
         return try await once(id: commandID, kind: "catalog.import", request: items) { db in
             var result = CatalogImportResult(added: 0, updated: 0, unchanged: 0)
             for item in items {
-                guard try Row.fetchOne(db, sql: "SELECT 1 FROM taxCategory WHERE code = ?", arguments: [item.taxCategory]) != nil
+                guard
+                    try Row.fetchOne(db, sql: "SELECT 1 FROM taxCategory WHERE code = ?", arguments: [item.taxCategory])
+                        != nil
                 else {
-                    throw POSError.invalid(field: "item \(item.code), tax category", reason: "unknown tax category '\(item.taxCategory)'")
+                    throw POSError.invalid(
+                        field: "item \(item.code), tax category",
+                        reason: "unknown tax category '\(item.taxCategory)'"
+                    )
                 }
                 if let barcode = item.barcode,
                     let other = try String.fetchOne(
@@ -28,10 +37,17 @@ extension Store {
                         arguments: [barcode, item.code]
                     )
                 {
-                    throw POSError.invalid(field: "item \(item.code), barcode", reason: "'\(barcode)' already belongs to item \(other)")
+                    throw POSError.invalid(
+                        field: "item \(item.code), barcode",
+                        reason: "'\(barcode)' already belongs to item \(other)"
+                    )
                 }
-                let existing = try Row.fetchOne(db, sql: "SELECT * FROM catalogItem WHERE code = ?", arguments: [item.code])
-                    .map(Self.catalogItem)
+                let existing = try Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM catalogItem WHERE code = ?",
+                    arguments: [item.code]
+                )
+                .map(Self.catalogItem)
                 switch existing {
                 case nil: result.added += 1
                 case item?: result.unchanged += 1
@@ -52,7 +68,14 @@ extension Store {
                         ]
                     )
                     // Price changes move money on later invoices, so each one is journaled.
-                    try self.journal(db, kind: "catalog.item", by: clerk, subject: "item \(item.code)", at: at, payload: item)
+                    try self.journal(
+                        db,
+                        kind: "catalog.item",
+                        by: clerk,
+                        subject: "item \(item.code)",
+                        at: at,
+                        payload: item
+                    )
                 }
             }
             return result
@@ -60,14 +83,20 @@ extension Store {
     }
 
     public func catalog() async throws -> [CatalogItem] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM catalogItem ORDER BY code").map(Self.catalogItem) }
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM catalogItem ORDER BY code").map(Self.catalogItem)
+        }
     }
 
     /// The active item with this UPC/EAN, for the scanner.
     public func item(barcode: String) async throws -> CatalogItem? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM catalogItem WHERE barcode = ? AND active = 1", arguments: [barcode])
-                .map(Self.catalogItem)
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM catalogItem WHERE barcode = ? AND active = 1",
+                arguments: [barcode]
+            )
+            .map(Self.catalogItem)
         }
     }
 
@@ -79,13 +108,24 @@ extension Store {
         }
     }
 
-    public func setTaxCategory(_ category: TaxCategory, commandID: String, by clerk: Operator) async throws -> TaxCategory {
+    public func setTaxCategory(
+        _ category: TaxCategory,
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> TaxCategory {
         try clerk.require(.manageSettings)
         try category.validate()
         let at = now()
         return try await once(id: commandID, kind: "taxCategory.set", request: category) { db in
             try Self.upsert(category, db)
-            try self.journal(db, kind: "taxCategory.set", by: clerk, subject: "tax \(category.code)", at: at, payload: category)
+            try self.journal(
+                db,
+                kind: "taxCategory.set",
+                by: clerk,
+                subject: "tax \(category.code)",
+                at: at,
+                payload: category
+            )
             return category
         }
     }
@@ -95,7 +135,8 @@ extension Store {
         try coupon.validate()
         let at = now()
         return try await once(id: commandID, kind: "coupon.add", request: coupon) { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM coupon WHERE code = ?", arguments: [coupon.code]) == nil else {
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM coupon WHERE code = ?", arguments: [coupon.code]) == nil
+            else {
                 throw POSError.conflict("coupon \(coupon.code) already exists")
             }
             try db.execute(
@@ -104,11 +145,19 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    coupon.code, coupon.description, coupon.percent?.basisPoints, coupon.amount?.minorUnits, coupon.scope,
+                    coupon.code, coupon.description, coupon.percent?.basisPoints, coupon.amount?.minorUnits,
+                    coupon.scope,
                     coupon.expiresOn, coupon.singleUse,
                 ]
             )
-            try self.journal(db, kind: "coupon.added", by: clerk, subject: "coupon \(coupon.code)", at: at, payload: coupon)
+            try self.journal(
+                db,
+                kind: "coupon.added",
+                by: clerk,
+                subject: "coupon \(coupon.code)",
+                at: at,
+                payload: coupon
+            )
             return coupon
         }
     }

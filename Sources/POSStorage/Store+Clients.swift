@@ -10,7 +10,12 @@ extension Store {
     }
 
     /// Adds a client or updates one, with their pets. Pets are never removed (their history stays).
-    public func saveClient(_ client: Client, patients: [Patient], commandID: String, by clerk: Operator) async throws -> ClientRecord {
+    public func saveClient(
+        _ client: Client,
+        patients: [Patient],
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> ClientRecord {
         try clerk.require(.manageClients)
         try client.validate()
         for (index, patient) in patients.enumerated() {
@@ -44,7 +49,11 @@ extension Store {
                 ]
             )
             for patient in patients {
-                if let owner = try String.fetchOne(db, sql: "SELECT clientId FROM patient WHERE id = ?", arguments: [patient.id]),
+                if let owner = try String.fetchOne(
+                    db,
+                    sql: "SELECT clientId FROM patient WHERE id = ?",
+                    arguments: [patient.id]
+                ),
                     owner != client.id
                 {
                     throw POSError.conflict("patient \(patient.id) belongs to client \(owner)")
@@ -58,7 +67,14 @@ extension Store {
                 )
             }
             // Credit terms decide who may charge to an account, so changes to them are journaled.
-            try self.journal(db, kind: "client.saved", by: clerk, subject: "client \(client.id)", at: at, payload: request)
+            try self.journal(
+                db,
+                kind: "client.saved",
+                by: clerk,
+                subject: "client \(client.id)",
+                at: at,
+                payload: request
+            )
             return try Self.clientRecord(client.id, db)!
         }
     }
@@ -72,12 +88,16 @@ extension Store {
 
     public func clients() async throws -> [ClientRecord] {
         try await read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM client ORDER BY id").compactMap { try Self.clientRecord($0, db) }
+            try String.fetchAll(db, sql: "SELECT id FROM client ORDER BY id").compactMap {
+                try Self.clientRecord($0, db)
+            }
         }
     }
 
     static func clientRecord(_ id: String, _ db: Database) throws -> ClientRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
         let client = Client(
             id: row["id"],
             name: row["name"],
@@ -88,7 +108,11 @@ extension Store {
             creditApproved: row["creditApproved"],
             creditLimit: Money(minorUnits: row["creditLimit"])
         )
-        let patients = try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE clientId = ? ORDER BY id", arguments: [id]).map {
+        let patients = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM patient WHERE clientId = ? ORDER BY id",
+            arguments: [id]
+        ).map {
             Patient(id: $0["id"], clientId: $0["clientId"], name: $0["name"], species: $0["species"])
         }
         return ClientRecord(client: client, patients: patients, accountBalance: try accountBalance(id, db))

@@ -16,7 +16,8 @@ extension Store {
             var lines: [LineRequest]
         }
         let at = now()
-        return try await once(id: commandID, kind: "invoice.open", request: Request(client: clientID, lines: lines)) { db in
+        return try await once(id: commandID, kind: "invoice.open", request: Request(client: clientID, lines: lines)) {
+            db in
             let context = try self.context(
                 client: clientID,
                 clerk: clerk,
@@ -33,7 +34,14 @@ extension Store {
             )
             let number = db.lastInsertedRowID
             try Self.insertOpenLines(inputs, invoice: number, firstLine: 1, context: context, db)
-            try self.journal(db, kind: "invoice.opened", by: clerk, subject: "invoice \(number)", at: at, payload: Request(client: clientID, lines: lines))
+            try self.journal(
+                db,
+                kind: "invoice.opened",
+                by: clerk,
+                subject: "invoice \(number)",
+                at: at,
+                payload: Request(client: clientID, lines: lines)
+            )
             return try Self.invoiceView(number, db)
         }
     }
@@ -52,7 +60,8 @@ extension Store {
             var lines: [LineRequest]
         }
         let at = now()
-        return try await once(id: commandID, kind: "invoice.addLines", request: Request(invoice: number, lines: lines)) { db in
+        return try await once(id: commandID, kind: "invoice.addLines", request: Request(invoice: number, lines: lines))
+        { db in
             let (clientID, existing) = try Self.openInvoice(number, db)
             let context = try self.context(
                 client: clientID,
@@ -65,7 +74,14 @@ extension Store {
             )
             let inputs = try CheckoutPlanner.resolveLines(lines, offset: existing.count, context: context)
             try Self.insertOpenLines(inputs, invoice: number, firstLine: existing.count + 1, context: context, db)
-            try self.journal(db, kind: "invoice.linesAdded", by: clerk, subject: "invoice \(number)", at: at, payload: Request(invoice: number, lines: lines))
+            try self.journal(
+                db,
+                kind: "invoice.linesAdded",
+                by: clerk,
+                subject: "invoice \(number)",
+                at: at,
+                payload: Request(invoice: number, lines: lines)
+            )
             return try Self.invoiceView(number, db)
         }
     }
@@ -81,7 +97,10 @@ extension Store {
             if let number = request.invoice {
                 let (owner, lines) = try Self.openInvoice(number, db)
                 guard owner == request.client else {
-                    throw POSError.invalid(field: "invoice", reason: "invoice \(number) belongs to client \(owner), not \(request.client)")
+                    throw POSError.invalid(
+                        field: "invoice",
+                        reason: "invoice \(number) belongs to client \(owner), not \(request.client)"
+                    )
                 }
                 openLines = lines
             }
@@ -102,7 +121,8 @@ extension Store {
                 try db.execute(sql: "DELETE FROM invoiceLine WHERE invoiceNumber = ?", arguments: [open])
             } else {
                 try db.execute(
-                    sql: "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
+                    sql:
+                        "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
                     arguments: [request.client, clerk.terminal, clerk.employee.id, at]
                 )
                 number = db.lastInsertedRowID
@@ -118,7 +138,14 @@ extension Store {
                 payload: PostedSummary(view)
             )
             for payment in view.payments {
-                try self.journal(db, kind: "payment.received", by: clerk, subject: "payment \(payment.number)", at: at, payload: payment)
+                try self.journal(
+                    db,
+                    kind: "payment.received",
+                    by: clerk,
+                    subject: "payment \(payment.number)",
+                    at: at,
+                    payload: payment
+                )
             }
             return view
         }
@@ -127,7 +154,9 @@ extension Store {
     /// A later payment toward a posted invoice's balance.
     public func pay(_ request: PaymentRequest, by clerk: Operator) async throws -> InvoiceView {
         try clerk.require(.takePayment)
-        guard !request.payments.isEmpty else { throw POSError.invalid(field: "payments", reason: "give at least one payment") }
+        guard !request.payments.isEmpty else {
+            throw POSError.invalid(field: "payments", reason: "give at least one payment")
+        }
         let at = now()
         return try await once(id: request.id, kind: "payment", request: request) { db in
             let before = try Self.invoiceView(request.invoice, db)
@@ -138,7 +167,14 @@ extension Store {
             guard before.balanceDue.isPositive else {
                 throw POSError.conflict("invoice \(request.invoice) has nothing left to pay")
             }
-            let context = try self.context(client: before.client, clerk: clerk, at: at, openLines: [], approvers: [], db)
+            let context = try self.context(
+                client: before.client,
+                clerk: clerk,
+                at: at,
+                openLines: [],
+                approvers: [],
+                db
+            )
             let tender = try Tendering.apply(
                 request.payments,
                 due: before.balanceDue,
@@ -154,7 +190,14 @@ extension Store {
                     at: at,
                     db
                 )
-                try self.journal(db, kind: "payment.received", by: clerk, subject: "payment \(number)", at: at, payload: draft.summary)
+                try self.journal(
+                    db,
+                    kind: "payment.received",
+                    by: clerk,
+                    subject: "payment \(number)",
+                    at: at,
+                    payload: draft.summary
+                )
             }
             return try Self.invoiceView(request.invoice, db)
         }
@@ -173,12 +216,20 @@ extension Store {
             if let invoice = original.invoice, try Self.isVoid(invoice, db) {
                 throw POSError.conflict("invoice \(invoice) is void; its payments were already reversed")
             }
-            let returned = -(try Int64.fetchOne(
-                db,
-                sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE reverses = ?",
-                arguments: [request.payment]
-            )!)
-            let context = try self.context(client: original.client, clerk: clerk, at: at, openLines: [], approvers: approvers, db)
+            let returned =
+                -(try Int64.fetchOne(
+                    db,
+                    sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE reverses = ?",
+                    arguments: [request.payment]
+                )!)
+            let context = try self.context(
+                client: original.client,
+                clerk: clerk,
+                at: at,
+                openLines: [],
+                approvers: approvers,
+                db
+            )
             let draft = try Refunds.plan(
                 request,
                 original: original,
@@ -205,8 +256,17 @@ extension Store {
                 at: at,
                 db
             )
-            try self.journal(db, kind: "payment.refunded", by: clerk, subject: "payment \(number)", at: at, payload: record.summary)
-            guard let invoice = original.invoice else { throw POSError.conflict("payment \(original.number) has no invoice") }
+            try self.journal(
+                db,
+                kind: "payment.refunded",
+                by: clerk,
+                subject: "payment \(number)",
+                at: at,
+                payload: record.summary
+            )
+            guard let invoice = original.invoice else {
+                throw POSError.conflict("payment \(original.number) has no invoice")
+            }
             return try Self.invoiceView(invoice, db)
         }
     }
@@ -222,7 +282,14 @@ extension Store {
             guard view.status != .open, let postedOn = view.businessDate else {
                 throw POSError.conflict("invoice \(request.invoice) is open; nothing was posted to void")
             }
-            let context = try self.context(client: view.client, clerk: clerk, at: at, openLines: [], approvers: approvers, db)
+            let context = try self.context(
+                client: view.client,
+                clerk: clerk,
+                at: at,
+                openLines: [],
+                approvers: approvers,
+                db
+            )
             let approver = try Voids.check(
                 request,
                 postedOn: postedOn,
@@ -252,16 +319,32 @@ extension Store {
                     at: at,
                     db
                 )
-                try self.journal(db, kind: "payment.reversed", by: clerk, subject: "payment \(number)", at: at, payload: reversal.summary)
+                try self.journal(
+                    db,
+                    kind: "payment.reversed",
+                    by: clerk,
+                    subject: "payment \(number)",
+                    at: at,
+                    payload: reversal.summary
+                )
             }
             try db.execute(
                 sql: """
                     INSERT INTO invoiceVoid (invoiceNumber, reason, employeeId, approvedBy, at, businessDate)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [request.invoice, request.reason, clerk.employee.id, approver?.id, at, context.businessDate.text]
+                arguments: [
+                    request.invoice, request.reason, clerk.employee.id, approver?.id, at, context.businessDate.text,
+                ]
             )
-            try self.journal(db, kind: "invoice.voided", by: clerk, subject: "invoice \(request.invoice)", at: at, payload: request)
+            try self.journal(
+                db,
+                kind: "invoice.voided",
+                by: clerk,
+                subject: "invoice \(request.invoice)",
+                at: at,
+                payload: request
+            )
             return try Self.invoiceView(request.invoice, db)
         }
     }
@@ -299,12 +382,18 @@ extension Store {
         discountCodes: [String] = [],
         _ db: Database
     ) throws -> CheckoutContext {
-        guard let record = try Self.clientRecord(clientID, db) else { throw POSError.notFound(what: "client", id: clientID) }
+        guard let record = try Self.clientRecord(clientID, db) else {
+            throw POSError.notFound(what: "client", id: clientID)
+        }
         let policy = try Self.policy(db)
         var coupons: [String: (coupon: Coupon, redeemed: Bool)] = [:]
         for code in discountCodes {
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]) else { continue }
-            let redeemed = try Row.fetchOne(db, sql: "SELECT 1 FROM couponRedemption WHERE couponCode = ?", arguments: [code]) != nil
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]) else {
+                continue
+            }
+            let redeemed =
+                try Row.fetchOne(db, sql: "SELECT 1 FROM couponRedemption WHERE couponCode = ?", arguments: [code])
+                != nil
             coupons[code] = (Self.coupon(row), redeemed)
         }
         // Only the items the request names: a clinic's catalog runs to thousands of items.
@@ -315,7 +404,9 @@ extension Store {
             }
         }
         var taxRates: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT code, ratePPM FROM taxCategory") { taxRates[row["code"]] = row["ratePPM"] }
+        for row in try Row.fetchAll(db, sql: "SELECT code, ratePPM FROM taxCategory") {
+            taxRates[row["code"]] = row["ratePPM"]
+        }
         var employees: [String: Employee] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM employee") {
             let employee = Self.employee(row)
@@ -339,11 +430,19 @@ extension Store {
 
     /// The client and lines of an open invoice; refuses a posted one.
     static func openInvoice(_ number: Int64, _ db: Database) throws -> (client: String, lines: [LineInput]) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT clientId, status FROM invoice WHERE number = ?", arguments: [number]) else {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT clientId, status FROM invoice WHERE number = ?",
+                arguments: [number]
+            )
+        else {
             throw POSError.notFound(what: "invoice", id: String(number))
         }
         guard row["status"] == "open" else {
-            throw POSError.conflict("invoice \(number) is posted; posted invoices are never changed (refund or void instead)")
+            throw POSError.conflict(
+                "invoice \(number) is posted; posted invoices are never changed (refund or void instead)"
+            )
         }
         // A line keeps the item as it was when it was added: a later price change or deactivation does not
         // reprice or drop what the visit already used.
@@ -394,7 +493,8 @@ extension Store {
             arguments: [
                 invoice, lineNumber, line.input.patientId, line.input.item.code, line.input.item.name,
                 line.input.item.kind.rawValue, line.input.item.taxCategory, line.input.quantity.thousandths,
-                line.input.item.unitPrice.minorUnits, line.extended.minorUnits, line.discount.minorUnits, line.taxRatePPM,
+                line.input.item.unitPrice.minorUnits, line.extended.minorUnits, line.discount.minorUnits,
+                line.taxRatePPM,
                 line.tax.minorUnits, line.input.providerId,
             ]
         )
@@ -502,7 +602,12 @@ extension Store {
             tendered: Money(minorUnits: row["tendered"]),
             change: Money(minorUnits: row["change"]),
             check: checkNumber.map {
-                CheckDetails(number: $0, bank: row["checkBank"], payer: row["checkPayer"], idNumber: row["checkIdNumber"])
+                CheckDetails(
+                    number: $0,
+                    bank: row["checkBank"],
+                    payer: row["checkPayer"],
+                    idNumber: row["checkIdNumber"]
+                )
             },
             card: last4.map {
                 CardDetails(
@@ -527,11 +632,14 @@ extension Store {
     }
 
     static func invoiceView(_ number: Int64, _ db: Database) throws -> InvoiceView {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: "SELECT i.*, c.name AS clientName FROM invoice i JOIN client c ON c.id = i.clientId WHERE i.number = ?",
-            arguments: [number]
-        ) else {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT i.*, c.name AS clientName FROM invoice i JOIN client c ON c.id = i.clientId WHERE i.number = ?",
+                arguments: [number]
+            )
+        else {
             throw POSError.notFound(what: "invoice", id: String(number))
         }
         let lines = try Row.fetchAll(
@@ -559,7 +667,11 @@ extension Store {
         }
         var pets: [InvoiceView.Pet] = []
         for patientID in lines.map(\.patient) where !pets.contains(where: { $0.patient == patientID }) {
-            let patient = try Row.fetchOne(db, sql: "SELECT name, species FROM patient WHERE id = ?", arguments: [patientID])
+            let patient = try Row.fetchOne(
+                db,
+                sql: "SELECT name, species FROM patient WHERE id = ?",
+                arguments: [patientID]
+            )
             pets.append(
                 InvoiceView.Pet(
                     patient: patientID,
@@ -590,7 +702,11 @@ extension Store {
             sql: "SELECT * FROM payment WHERE invoiceNumber = ? ORDER BY number",
             arguments: [number]
         ).map { paymentRecord($0).view }
-        let voidReason = try String.fetchOne(db, sql: "SELECT reason FROM invoiceVoid WHERE invoiceNumber = ?", arguments: [number])
+        let voidReason = try String.fetchOne(
+            db,
+            sql: "SELECT reason FROM invoiceVoid WHERE invoiceNumber = ?",
+            arguments: [number]
+        )
         let businessDate: String? = row["businessDate"]
         return InvoiceView(
             number: number,

@@ -67,17 +67,22 @@ extension Store {
                 )
             }.sorted { Tender.allCases.firstIndex(of: $0.tender)! < Tender.allCases.firstIndex(of: $1.tender)! }
             let change = tenders.map { Money(minorUnits: $0["change"]) }.sum()
-            let refundCredits = -(try Int64.fetchOne(
-                db,
-                sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE businessDate = ? AND kind = 'refund'",
-                arguments: [day]
-            )!)
+            let refundCredits =
+                -(try Int64.fetchOne(
+                    db,
+                    sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE businessDate = ? AND kind = 'refund'",
+                    arguments: [day]
+                )!)
             let posted = try Int.fetchOne(
                 db,
                 sql: "SELECT COUNT(*) FROM invoice WHERE businessDate = ? AND status = 'posted'",
                 arguments: [day]
             )!
-            let voided = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoiceVoid WHERE businessDate = ?", arguments: [day])!
+            let voided = try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM invoiceVoid WHERE businessDate = ?",
+                arguments: [day]
+            )!
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'open'")!
             return DayReport(
                 date: date,
@@ -118,7 +123,9 @@ extension Store {
             return try await copyAndCheck(to: destination)
         } catch {
             // A copy that did not verify is no backup: leave nothing that could be mistaken for one.
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: destination + suffix) }
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                try? FileManager.default.removeItem(atPath: destination + suffix)
+            }
             throw error
         }
     }
@@ -128,7 +135,10 @@ extension Store {
         let source = pool
         try await Task.detached { try source.backup(to: copy) }.value
         let counts: (Int, Int) = try await read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")!,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!
+            )
         }
         let check = try await copy.read { db -> BackupCheck in
             let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer"
@@ -142,7 +152,9 @@ extension Store {
                 payments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!
             )
         }
-        guard check.integrity == "ok" else { throw POSError.conflict("backup integrity check failed: \(check.integrity)") }
+        guard check.integrity == "ok" else {
+            throw POSError.conflict("backup integrity check failed: \(check.integrity)")
+        }
         // Writes after the copy can only add rows, so the copy never has more than the source has now.
         guard check.invoices <= counts.0, check.payments <= counts.1 else {
             throw POSError.conflict("backup row counts do not match the source")

@@ -33,7 +33,14 @@ extension Store {
             }
             try Self.insert(manager, pinHash: hash, db)
             try self.journal(db, kind: "clinic.setup", by: clerk, subject: "clinic", at: at, payload: policy)
-            try self.journal(db, kind: "employee.added", by: clerk, subject: "employee \(manager.id)", at: at, payload: manager)
+            try self.journal(
+                db,
+                kind: "employee.added",
+                by: clerk,
+                subject: "employee \(manager.id)",
+                at: at,
+                payload: manager
+            )
             return manager
         }
     }
@@ -63,7 +70,11 @@ extension Store {
         var verified: Set<String> = []
         for approval in approvals {
             if let hash = try await read({ db in
-                try String.fetchOne(db, sql: "SELECT pinHash FROM employee WHERE id = ? AND active = 1", arguments: [approval.employee])
+                try String.fetchOne(
+                    db,
+                    sql: "SELECT pinHash FROM employee WHERE id = ? AND active = 1",
+                    arguments: [approval.employee]
+                )
             }), pinHasher.verify(pin: approval.pin, against: hash) {
                 verified.insert(approval.employee)
             } else {
@@ -81,7 +92,12 @@ extension Store {
     }
 
     /// Adds an employee with a PIN (stored only as a salted bcrypt hash).
-    public func addEmployee(_ employee: Employee, pin: String, commandID: String, by clerk: Operator) async throws -> Employee {
+    public func addEmployee(
+        _ employee: Employee,
+        pin: String,
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> Employee {
         try clerk.require(.manageEmployees)
         try Identifier.validate(employee.id, field: "employee.id")
         try Identifier.validateText(employee.name, field: "employee.name")
@@ -90,11 +106,19 @@ extension Store {
         let at = now()
         let change = EmployeeChange(id: employee.id, name: employee.name, role: employee.role, active: employee.active)
         return try await once(id: commandID, kind: "employee.add", request: change) { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id]) == nil else {
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id]) == nil
+            else {
                 throw POSError.conflict("employee \(employee.id) already exists")
             }
             try Self.insert(employee, pinHash: hash, db)
-            try self.journal(db, kind: "employee.added", by: clerk, subject: "employee \(employee.id)", at: at, payload: change)
+            try self.journal(
+                db,
+                kind: "employee.added",
+                by: clerk,
+                subject: "employee \(employee.id)",
+                at: at,
+                payload: change
+            )
             return employee
         }
     }
@@ -116,8 +140,13 @@ extension Store {
             var change: EmployeeChange
             var pinChanged: Bool
         }
-        return try await once(id: commandID, kind: "employee.update", request: Request(change: change, pinChanged: hash != nil)) { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id]) != nil else {
+        return try await once(
+            id: commandID,
+            kind: "employee.update",
+            request: Request(change: change, pinChanged: hash != nil)
+        ) { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id]) != nil
+            else {
                 throw POSError.notFound(what: "employee", id: employee.id)
             }
             if employee.id == clerk.employee.id && (employee.role != .manager || !employee.active) {

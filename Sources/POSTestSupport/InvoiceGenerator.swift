@@ -29,7 +29,9 @@ public struct InvoiceGenerator {
     /// 0–3 discounts that fit the lines: percents, amounts no larger than what they reach, line and invoice targets.
     public mutating func discounts(for lines: [LineInput]) -> [DiscountSpec] {
         var specs: [DiscountSpec] = []
-        var remaining = lines.map { mulDiv($0.item.unitPrice.minorUnits, $0.quantity.thousandths, 1000, rounding: .halfAwayFromZero) }
+        var remaining = lines.map {
+            mulDiv($0.item.unitPrice.minorUnits, $0.quantity.thousandths, 1000, rounding: .halfAwayFromZero)
+        }
         for _ in 0..<Int.random(in: 0...3, using: &random) {
             let target: DiscountTarget
             let eligible: [Int]
@@ -38,7 +40,9 @@ public struct InvoiceGenerator {
                 target = .line(line)
                 eligible = [line - 1]
             } else {
-                let scope: DiscountScope = [.all, .kind(.service), .kind(.product), .kind(.pharmacy)].randomElement(using: &random)!
+                let scope: DiscountScope = [.all, .kind(.service), .kind(.product), .kind(.pharmacy)].randomElement(
+                    using: &random
+                )!
                 target = .invoice(scope)
                 eligible = lines.indices.filter {
                     switch scope {
@@ -54,9 +58,14 @@ public struct InvoiceGenerator {
                 Bool.random(using: &random)
                 ? .percent(Percent(basisPoints: Int64.random(in: 1...10_000, using: &random)))
                 : .amount(Money(minorUnits: Int64.random(in: 1...base, using: &random)))
-            let spec = DiscountSpec(discountClass: DiscountClass.allCases.randomElement(using: &random)!, method: method, target: target)
+            let spec = DiscountSpec(
+                discountClass: DiscountClass.allCases.randomElement(using: &random)!,
+                method: method,
+                target: target
+            )
             // Track what is left so later amount discounts stay within their base.
-            guard let priced = try? Pricing.price(lines: lines, discounts: specs + [spec], taxRatePPM: Self.taxRate) else { continue }
+            guard let priced = try? Pricing.price(lines: lines, discounts: specs + [spec], taxRatePPM: Self.taxRate)
+            else { continue }
             specs.append(spec)
             remaining = priced.lines.map(\.net.minorUnits)
         }
@@ -94,7 +103,12 @@ public struct InvoiceGenerator {
             PaymentInput(
                 tender: tender,
                 amount: amount,
-                card: CardDetails(brand: tender == .careCredit ? .careCredit : .visa, last4: "4242", authCode: "AB12CD", terminalId: "T1")
+                card: CardDetails(
+                    brand: tender == .careCredit ? .careCredit : .visa,
+                    last4: "4242",
+                    authCode: "AB12CD",
+                    terminalId: "T1"
+                )
             )
         }
     }

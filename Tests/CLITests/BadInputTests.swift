@@ -17,11 +17,22 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     static let visitLine = #"{"patient":"REX","item":"EXAM","provider":"VET"}"#
 
     /// A checkout of one exam with the given payments (and optional extra JSON members).
-    static func checkout(client: String = "OWNER", lines: String = visitLine, payments: String, extra: String = "") -> String {
+    static func checkout(
+        client: String = "OWNER",
+        lines: String = visitLine,
+        payments: String,
+        extra: String = ""
+    ) -> String {
         #"{"id":"bad-input-0001","client":"\#(client)","lines":[\#(lines)],"payments":[\#(payments)]\#(extra)}"#
     }
 
-    static func checkoutCase(_ name: String, _ json: String, staff: Staff = Clinic.csr, status: Int32 = 2, mentions: [String]) -> BadInput {
+    static func checkoutCase(
+        _ name: String,
+        _ json: String,
+        staff: Staff = Clinic.csr,
+        status: Int32 = 2,
+        mentions: [String]
+    ) -> BadInput {
         BadInput(
             name: name,
             files: ["visit.json": json],
@@ -45,12 +56,12 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             name: "catalog CSV with a thousands separator in a price on line 3",
             files: [
                 "items.csv": """
-                    code,name,kind,price,tax_category,barcode,active
-                    NEW1,Nail trim,service,22.00,EXEMPT,,true
-                    NEW2,Dental cleaning,service,"1,234.00",EXEMPT,,true
-                    NEW3,Leash,product,12.99,RETAIL,,true
+                code,name,kind,price,tax_category,barcode,active
+                NEW1,Nail trim,service,22.00,EXEMPT,,true
+                NEW2,Dental cleaning,service,"1,234.00",EXEMPT,,true
+                NEW3,Leash,product,12.99,RETAIL,,true
 
-                    """
+                """
             ],
             arguments: ["catalog", "import", "--db", "DB", "items.csv"],
             staff: Clinic.manager,
@@ -59,13 +70,20 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         ),
         BadInput(
             name: "catalog CSV naming an unknown tax category",
-            files: ["items.csv": "code,name,kind,price,tax_category,barcode,active\nNEW1,Nail trim,service,22.00,NOTAX,,true\n"],
+            files: [
+                "items.csv":
+                    "code,name,kind,price,tax_category,barcode,active\nNEW1,Nail trim,service,22.00,NOTAX,,true\n"
+            ],
             arguments: ["catalog", "import", "--db", "DB", "items.csv"],
             staff: Clinic.manager,
             status: 2,
             mentions: ["NEW1", "tax category", "NOTAX"]
         ),
-        checkoutCase("checkout that is not JSON", #"{"id": "bad-input-0001", "client": "OWNER", "lines": ["#, mentions: ["visit.json", "not valid JSON"]),
+        checkoutCase(
+            "checkout that is not JSON",
+            #"{"id": "bad-input-0001", "client": "OWNER", "lines": ["#,
+            mentions: ["visit.json", "not valid JSON"]
+        ),
         checkoutCase(
             "amount given as a JSON number",
             checkout(payments: #"{"tender":"cash","amount":12.5}"#),
@@ -78,7 +96,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         ),
         checkoutCase(
             "check without the payer's ID number",
-            checkout(payments: #"{"tender":"check","amount":"62.00","number":"1001","bank":"First Bank","payer":"Olive Owner"}"#),
+            checkout(
+                payments:
+                    #"{"tender":"check","amount":"62.00","number":"1001","bank":"First Bank","payer":"Olive Owner"}"#
+            ),
             mentions: ["payments[0]", "idNumber", "driver's license"]
         ),
         checkoutCase(
@@ -89,7 +110,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         checkoutCase(
             "last4 holding all 16 digits",
             checkout(
-                payments: #"{"tender":"credit","amount":"62.00","brand":"visa","last4":"4111111111111111","authCode":"A1B2C3","terminalId":"PAX-1"}"#
+                payments:
+                    #"{"tender":"credit","amount":"62.00","brand":"visa","last4":"4111111111111111","authCode":"A1B2C3","terminalId":"PAX-1"}"#
             ),
             mentions: ["payments[0]", "last4", "never the card number"]
         ),
@@ -100,12 +122,18 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         ),
         checkoutCase(
             "unknown item code",
-            checkout(lines: #"{"patient":"REX","item":"NOPE","provider":"VET"}"#, payments: #"{"tender":"cash","amount":"62.00"}"#),
+            checkout(
+                lines: #"{"patient":"REX","item":"NOPE","provider":"VET"}"#,
+                payments: #"{"tender":"cash","amount":"62.00"}"#
+            ),
             mentions: ["lines[0].item", "NOPE"]
         ),
         checkoutCase(
             "a pet of another client",
-            checkout(lines: #"{"patient":"TOM","item":"EXAM","provider":"VET"}"#, payments: #"{"tender":"cash","amount":"62.00"}"#),
+            checkout(
+                lines: #"{"patient":"TOM","item":"EXAM","provider":"VET"}"#,
+                payments: #"{"tender":"cash","amount":"62.00"}"#
+            ),
             mentions: ["lines[0].patient", "TOM"]
         ),
         checkoutCase(
@@ -131,7 +159,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             "a charge to the account over its limit",
             checkout(
                 client: "CREDIT",
-                lines: #"{"patient":"TOM","item":"EXAM","provider":"VET"},{"patient":"TOM","item":"EXAM","provider":"VET"}"#,
+                lines:
+                    #"{"patient":"TOM","item":"EXAM","provider":"VET"},{"patient":"TOM","item":"EXAM","provider":"VET"}"#,
                 payments: #"{"tender":"account","amount":"124.00"}"#
             ),
             mentions: ["payments", "CREDIT", "limit", "$100.00"]
@@ -143,7 +172,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         ),
         checkoutCase(
             "card payments over what is due",
-            checkout(payments: #"{"tender":"debit","amount":"70.00","brand":"visa","last4":"4242","authCode":"D123","terminalId":"PAX-1"}"#),
+            checkout(
+                payments:
+                    #"{"tender":"debit","amount":"70.00","brand":"visa","last4":"4242","authCode":"D123","terminalId":"PAX-1"}"#
+            ),
             mentions: ["payments", "only cash gives change"]
         ),
         checkoutCase(
@@ -174,7 +206,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         ),
         BadInput(
             name: "a CSR importing the catalog",
-            files: ["items.csv": "code,name,kind,price,tax_category,barcode,active\nNEW1,Nail trim,service,22.00,EXEMPT,,true\n"],
+            files: [
+                "items.csv":
+                    "code,name,kind,price,tax_category,barcode,active\nNEW1,Nail trim,service,22.00,EXEMPT,,true\n"
+            ],
             arguments: ["catalog", "import", "--db", "DB", "items.csv"],
             staff: Clinic.csr,
             status: 3,
@@ -254,7 +289,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         defer { sandbox.remove() }
         try sandbox.write(
             "visit.json",
-            BadInput.checkout(payments: #"{"tender":"check","amount":"62.00","number":"1001","bank":"First Bank","payer":"Olive Owner"}"#)
+            BadInput.checkout(
+                payments:
+                    #"{"tender":"check","amount":"62.00","number":"1001","bank":"First Bank","payer":"Olive Owner"}"#
+            )
         )
         let result = try await sandbox.run(["checkout", "--db", sandbox.db, "visit.json"], as: Clinic.csr)
         expectRefusal(result, status: 2, mentions: ["idNumber"])
@@ -264,8 +302,14 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     /// `--jsonl` commits line by line: the lines before a bad one are stored and printed, the bad one is named by
     /// its line number, nothing after it runs, and running the corrected file again replays the first two.
     @Test(arguments: [
-        (#"{"id":"jsonl-0003","client":"OWNER","lines":[{"patient":"MIA","item":"NOPE","provider":"VET"}],"payments":[]}"#, ["lines[0].item", "NOPE"]),
-        (#"{"id":"jsonl-0003","client":"OWNER","lines":[],"payments":[{"tender":"cash","amount":5}]}"#, ["payments[0].amount"]),
+        (
+            #"{"id":"jsonl-0003","client":"OWNER","lines":[{"patient":"MIA","item":"NOPE","provider":"VET"}],"payments":[]}"#,
+            ["lines[0].item", "NOPE"]
+        ),
+        (
+            #"{"id":"jsonl-0003","client":"OWNER","lines":[],"payments":[{"tender":"cash","amount":5}]}"#,
+            ["payments[0].amount"]
+        ),
         (#"{"id":"jsonl-0003","client":"OWNER","#, ["not valid JSON"]),
     ])
     func jsonLinesStopAtTheFirstBadLine(badLine: String, mentions: [String]) async throws {
@@ -275,7 +319,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             #"{"id":"jsonl-0001","client":"OWNER","lines":[{"patient":"REX","item":"EXAM","provider":"VET"}],"payments":[{"tender":"cash","amount":"100.00"}]}"#,
             #"{"id":"jsonl-0002","client":"CREDIT","lines":[{"patient":"TOM","item":"VACC","provider":"VET"}],"payments":[{"tender":"account","amount":"24.99"}]}"#,
         ]
-        let fourth = #"{"id":"jsonl-0004","client":"OWNER","lines":[{"patient":"MIA","item":"EXAM","provider":"VET"}],"payments":[{"tender":"cash","amount":"62.00"}]}"#
+        let fourth =
+            #"{"id":"jsonl-0004","client":"OWNER","lines":[{"patient":"MIA","item":"EXAM","provider":"VET"}],"payments":[{"tender":"cash","amount":"62.00"}]}"#
         try sandbox.write("day.jsonl", (good + [badLine, fourth]).joined(separator: "\n") + "\n")
         let before = try await DatabaseSnapshot.dump(sandbox.db)
 
@@ -292,7 +337,9 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         let after = try await DatabaseSnapshot.dump(sandbox.db)
         #expect((after["invoice"]?.count ?? 0) == (before["invoice"]?.count ?? 0) + 2)
         let commands = after["command"] ?? []
-        #expect(commands.contains { $0.contains("\"jsonl-0001\"") } && commands.contains { $0.contains("\"jsonl-0002\"") })
+        #expect(
+            commands.contains { $0.contains("\"jsonl-0001\"") } && commands.contains { $0.contains("\"jsonl-0002\"") }
+        )
         #expect(!commands.contains { $0.contains("\"jsonl-0003\"") || $0.contains("\"jsonl-0004\"") })
         for (line, invoice) in zip(result.lines, printed) {
             let shown = try await sandbox.ok(["invoice", "show", "--db", sandbox.db, "\(invoice.number)"])
@@ -300,7 +347,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         }
 
         // Fixed, the file runs to the end: the first two are replays with the same answers.
-        let fixed = #"{"id":"jsonl-0003","client":"OWNER","lines":[{"patient":"MIA","item":"VACC","provider":"VET"}],"payments":[{"tender":"cash","amount":"30.00"}]}"#
+        let fixed =
+            #"{"id":"jsonl-0003","client":"OWNER","lines":[{"patient":"MIA","item":"VACC","provider":"VET"}],"payments":[{"tender":"cash","amount":"30.00"}]}"#
         try sandbox.write("day.jsonl", (good + [fixed, fourth]).joined(separator: "\n") + "\n")
         let rerun = try await sandbox.ok(["checkout", "--db", sandbox.db, "--jsonl", "day.jsonl"], as: Clinic.csr)
         #expect(rerun.lines.count == 4)

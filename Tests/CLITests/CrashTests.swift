@@ -31,7 +31,10 @@ struct CrashWorkload {
     private struct Discount: Encodable {
         var discountClass: String
         var percent: String
-        enum CodingKeys: String, CodingKey { case discountClass = "class", percent }
+        enum CodingKeys: String, CodingKey {
+            case discountClass = "class"
+            case percent
+        }
     }
     private struct Payment: Encodable {
         var tender: String
@@ -67,7 +70,9 @@ struct CrashWorkload {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let providers = ["VET", "CSR", "MGR"]
-        func digits(_ count: Int) -> String { String((0..<count).map { _ in "0123456789".randomElement(using: &random)! }) }
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in "0123456789".randomElement(using: &random)! })
+        }
         func code(_ count: Int) -> String {
             String((0..<count).map { _ in "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".randomElement(using: &random)! })
         }
@@ -110,7 +115,8 @@ struct CrashWorkload {
             Payment(
                 tender: tender,
                 amount: amount(cents),
-                brand: tender == "careCredit" ? "careCredit" : ["visa", "mastercard", "amex", "discover"].randomElement(using: &random)!,
+                brand: tender == "careCredit"
+                    ? "careCredit" : ["visa", "mastercard", "amex", "discover"].randomElement(using: &random)!,
                 last4: digits(4),
                 authCode: code(6),
                 terminalId: "PAX-A920-\(Int.random(in: 1...3, using: &random))"
@@ -121,7 +127,9 @@ struct CrashWorkload {
                 tender: "check",
                 amount: amount(cents),
                 number: String(Int.random(in: 100...99_999, using: &random)),
-                bank: ["First Riverside Bank", "Credit Union of Texas", "Lone Star Savings"].randomElement(using: &random)!,
+                bank: ["First Riverside Bank", "Credit Union of Texas", "Lone Star Savings"].randomElement(
+                    using: &random
+                )!,
                 payer: "Olive Owner",
                 idNumber: "TX-" + digits(8)
             )
@@ -129,7 +137,8 @@ struct CrashWorkload {
 
         return try (0..<count).map { index in
             let number = String(index)
-            let id = "crash-" + String(repeating: "0", count: max(0, 6 - number.count)) + number + "-" + code(8).lowercased()
+            let id =
+                "crash-" + String(repeating: "0", count: max(0, 6 - number.count)) + number + "-" + code(8).lowercased()
             let owner = ["REX", "MIA"]
             var body: Body
             var exact: Int64?
@@ -137,12 +146,25 @@ struct CrashWorkload {
             case .cashWithChange:
                 let visit = lines(pets: owner, taxed: true, exam: false)
                 let bothPets = Set(visit.map(\.patient)).count == 2
-                let discounts = bothPets && Bool.random(using: &random) ? [Discount(discountClass: "multiplePets", percent: "5")] : nil
-                body = Body(id: id, client: "OWNER", lines: visit, discounts: discounts, payments: [Payment(tender: "cash", amount: amount(twenties(over: bound(visit))))])
+                let discounts =
+                    bothPets && Bool.random(using: &random)
+                    ? [Discount(discountClass: "multiplePets", percent: "5")] : nil
+                body = Body(
+                    id: id,
+                    client: "OWNER",
+                    lines: visit,
+                    discounts: discounts,
+                    payments: [Payment(tender: "cash", amount: amount(twenties(over: bound(visit))))]
+                )
             case .card:
                 let visit = lines(pets: owner, taxed: false, exam: false)
                 exact = extended(visit)
-                body = Body(id: id, client: "OWNER", lines: visit, payments: [card(Bool.random(using: &random) ? "credit" : "debit", exact!)])
+                body = Body(
+                    id: id,
+                    client: "OWNER",
+                    lines: visit,
+                    payments: [card(Bool.random(using: &random) ? "credit" : "debit", exact!)]
+                )
             case .careCredit:
                 let visit = lines(pets: owner, taxed: false, exam: true)
                 exact = extended(visit)
@@ -153,15 +175,32 @@ struct CrashWorkload {
                 body = Body(id: id, client: "OWNER", lines: visit, payments: [check(exact!)])
             case .splitCardAndCash:
                 let visit = lines(pets: owner, taxed: true, exam: true)
-                body = Body(id: id, client: "OWNER", lines: visit, payments: [card("credit", 20_00), Payment(tender: "cash", amount: amount(twenties(over: bound(visit))))])
+                body = Body(
+                    id: id,
+                    client: "OWNER",
+                    lines: visit,
+                    payments: [
+                        card("credit", 20_00), Payment(tender: "cash", amount: amount(twenties(over: bound(visit)))),
+                    ]
+                )
             case .splitCheckAndCard:
                 let visit = lines(pets: owner, taxed: false, exam: true)
                 exact = extended(visit)
-                body = Body(id: id, client: "OWNER", lines: visit, payments: [check(30_00), card("debit", exact! - 30_00)])
+                body = Body(
+                    id: id,
+                    client: "OWNER",
+                    lines: visit,
+                    payments: [check(30_00), card("debit", exact! - 30_00)]
+                )
             case .account:
                 let visit = lines(pets: ["TOM"], taxed: false, exam: false)
                 exact = extended(visit)
-                body = Body(id: id, client: "CREDIT", lines: visit, payments: [Payment(tender: "account", amount: amount(exact!))])
+                body = Body(
+                    id: id,
+                    client: "CREDIT",
+                    lines: visit,
+                    payments: [Payment(tender: "account", amount: amount(exact!))]
+                )
             }
             let json = String(decoding: try encoder.encode(body), as: UTF8.self)
             return Request(
@@ -266,7 +305,10 @@ private struct StoredState: Sendable {
                 checkoutCommands: commands,
                 orphanRows: orphans,
                 postedEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE kind = 'invoice.posted'")!,
-                paymentEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE kind = 'payment.received'")!,
+                paymentEntries: try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM journal WHERE kind = 'payment.received'"
+                )!,
                 payments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!
             )
         }
@@ -283,7 +325,8 @@ private struct StoredState: Sendable {
     @Test(.timeLimit(.minutes(3)))
     func killedCheckoutsAreAllOrNothingAndIdempotent() async throws {
         let started = Date()
-        let seed = UInt64(ProcessInfo.processInfo.environment["VETPOS_CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+        let seed =
+            UInt64(ProcessInfo.processInfo.environment["VETPOS_CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
         var random = SeededGenerator(seed: seed)
         let sandbox = try Sandbox("crash")
         defer { sandbox.remove() }
@@ -295,8 +338,12 @@ private struct StoredState: Sendable {
 
         var acknowledged: [String: String] = [:]  // request id → the line vetpos printed for it
         var next = 0  // the first request not yet acknowledged
-        var killed = 0, killedMidRun = 0, killedBeforeFirstLine = 0, finished = 0
-        var replaysCompared = 0, committedBeforeAcknowledged = 0
+        var killed = 0
+        var killedMidRun = 0
+        var killedBeforeFirstLine = 0
+        var finished = 0
+        var replaysCompared = 0
+        var committedBeforeAcknowledged = 0
         var log: [String] = []
 
         /// Checks a printed line against its request and against any earlier printing of the same request.
@@ -411,7 +458,10 @@ private struct StoredState: Sendable {
             #expect(row.paymentCount == printed.payments.count, "invoice \(row.number)")
             #expect(row.total == row.subtotal - row.discountTotal + row.taxTotal, "invoice \(row.number)")
             #expect(row.subtotal == row.extended && row.taxTotal == row.lineTaxes, "invoice \(row.number)")
-            #expect(row.discountTotal == row.lineDiscounts && row.discounts == row.discountTotal, "invoice \(row.number)")
+            #expect(
+                row.discountTotal == row.lineDiscounts && row.discounts == row.discountTotal,
+                "invoice \(row.number)"
+            )
             #expect(row.allocations == row.discountTotal, "invoice \(row.number)")
             #expect(row.paid == row.total, "invoice \(row.number)")
             #expect(row.cashArithmeticBroken == 0, "invoice \(row.number)")
@@ -420,7 +470,8 @@ private struct StoredState: Sendable {
         #expect(numbers == Set(byNumber.keys), "every stored invoice answers a request")
 
         // A few through the CLI as well.
-        for request in [requests.first!, requests.last!] + (0..<4).map({ _ in requests.randomElement(using: &random)! }) {
+        for request in [requests.first!, requests.last!] + (0..<4).map({ _ in requests.randomElement(using: &random)! })
+        {
             let printed = try InvoiceJSON.decode(acknowledged[request.id]!)
             let shown = try await sandbox.ok(["invoice", "show", "--db", db, "\(printed.number)"])
             #expect(try canonicalJSON(shown.stdout) == (try canonicalJSON(acknowledged[request.id]!)))

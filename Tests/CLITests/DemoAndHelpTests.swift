@@ -16,7 +16,11 @@ import Testing
             "Riverside Animal Hospital — day report", "Sales by category", "Payments by tender", "  cash", "  check",
             "  credit", "  debit", "  careCredit", "  account", "  Collected", "chain verified",
         ] {
-            #expect(result.stdout.contains(fragment), "demo output should contain \"\(fragment)\"", sourceLocation: sourceLocation)
+            #expect(
+                result.stdout.contains(fragment),
+                "demo output should contain \"\(fragment)\"",
+                sourceLocation: sourceLocation
+            )
         }
         #expect(!result.stdout.contains("BROKEN"), sourceLocation: sourceLocation)
     }
@@ -30,7 +34,9 @@ import Testing
         Self.expectDemoReport(first)
         #expect(first.stdout.contains("Database: \(path)"))
         #expect(try await sandbox.ok(["journal", "verify", "--db", path]).stdout.hasPrefix("journal verified"))
-        let today = try #require(first.stdout.split(separator: "\n").first { $0.contains("— day report ") }?.split(separator: " ").last)
+        let today = try #require(
+            first.stdout.split(separator: "\n").first { $0.contains("— day report ") }?.split(separator: " ").last
+        )
 
         // Again without --replace: refused, and the file is untouched.
         let before = Self.fileBytes(path)
@@ -49,10 +55,14 @@ import Testing
         let replaced = try await sandbox.ok(["demo", "--db", path, "--replace", "--date", otherDay])
         Self.expectDemoReport(replaced)
         #expect(replaced.stdout.contains("day report \(otherDay)"))
-        let day = try DayReportJSON.decode(try await sandbox.ok(["report", "day", "--db", path, "--date", otherDay, "--format", "json"]).stdout)
+        let day = try DayReportJSON.decode(
+            try await sandbox.ok(["report", "day", "--db", path, "--date", otherDay, "--format", "json"]).stdout
+        )
         #expect(day.invoicesPosted > 0)
         #expect(day.clinic == "Riverside Animal Hospital")
-        let old = try DayReportJSON.decode(try await sandbox.ok(["report", "day", "--db", path, "--date", String(today), "--format", "json"]).stdout)
+        let old = try DayReportJSON.decode(
+            try await sandbox.ok(["report", "day", "--db", path, "--date", String(today), "--format", "json"]).stdout
+        )
         #expect(old.invoicesPosted == 0, "the replaced database still holds the first run's day")
         #expect(try await sandbox.ok(["journal", "verify", "--db", path]).stdout.hasPrefix("journal verified"))
     }
@@ -68,11 +78,17 @@ import Testing
         Self.expectDemoReport(first)
         #expect(first.stdout.contains("Database: \(expected)"))
         #expect(FileManager.default.fileExists(atPath: expected))
-        #expect(!FileManager.default.fileExists(atPath: sandbox.directory.appendingPathComponent("xdg/vetpos/vetpos.sqlite").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: sandbox.directory.appendingPathComponent("xdg/vetpos/vetpos.sqlite").path
+            )
+        )
 
         let second = try await sandbox.ok(["demo", "--date", "2025-03-14"])
         Self.expectDemoReport(second)
-        let report = try DayReportJSON.decode(try await sandbox.ok(["report", "day", "--db", expected, "--date", "2025-03-14", "--format", "json"]).stdout)
+        let report = try DayReportJSON.decode(
+            try await sandbox.ok(["report", "day", "--db", expected, "--date", "2025-03-14", "--format", "json"]).stdout
+        )
         let firstCount = try #require(first.stdout.split(separator: "\n").first { $0.hasPrefix("Invoices posted ") })
         #expect(firstCount.hasPrefix("Invoices posted \(report.invoicesPosted) "), "the second run started afresh")
     }
@@ -84,14 +100,24 @@ import Testing
         defer { sandbox.remove() }
         let help = try await sandbox.ok(["--help"])
         #expect(help.stdout.contains("USAGE: vetpos <subcommand>"))
-        let listed = Set(help.stdout.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  "), let word = line.split(separator: " ").first, !word.hasPrefix("-") else { return nil }
-            return String(word)
-        })
-        for command in ["demo", "setup", "checkout", "invoice", "refund", "catalog", "coupons", "clients", "employees", "report", "journal", "backup"] {
+        let listed = Set(
+            help.stdout.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("  "), let word = line.split(separator: " ").first, !word.hasPrefix("-") else {
+                    return nil
+                }
+                return String(word)
+            }
+        )
+        for command in [
+            "demo", "setup", "checkout", "invoice", "refund", "catalog", "coupons", "clients", "employees", "report",
+            "journal", "backup",
+        ] {
             #expect(listed.contains(command), "\(command) missing from --help:\n\(help.stdout)")
         }
         let checkout = try await sandbox.ok(["checkout", "--help"])
-        #expect(checkout.stdout.contains("--jsonl") && checkout.stdout.contains("--db") && checkout.stdout.contains("--employee"))
+        #expect(
+            checkout.stdout.contains("--jsonl") && checkout.stdout.contains("--db")
+                && checkout.stdout.contains("--employee")
+        )
     }
 }

@@ -74,7 +74,11 @@ import Testing
         // The same request again is a replay: the identical invoice, and still one invoice on the day.
         let replay = try await sandbox.ok(["checkout", "--db", db, "visit.json"], as: Clinic.csr)
         #expect(replay.stdout == checkout.stdout)
-        let piped = try await sandbox.ok(["checkout", "--db", db, "-"], as: Clinic.csr, stdin: Data(Self.checkoutJSON.utf8))
+        let piped = try await sandbox.ok(
+            ["checkout", "--db", db, "-"],
+            as: Clinic.csr,
+            stdin: Data(Self.checkoutJSON.utf8)
+        )
         #expect(piped.stdout == checkout.stdout)
         let reportJSON = try await sandbox.ok(["report", "day", "--db", db, "--date", day, "--format", "json"])
         let report = try DayReportJSON.decode(reportJSON.stdout)
@@ -101,7 +105,9 @@ import Testing
         for heading in ["Sales by category", "Discounts by class", "Payments by tender", "Change given"] {
             #expect(text.contains(heading), "\(heading) in:\n\(text)")
         }
-        for row in ["  service", "  product", "  pharmacy", "  fee", "  multiplePets", "  cash", "  credit", "  Collected"] {
+        for row in [
+            "  service", "  product", "  pharmacy", "  fee", "  multiplePets", "  cash", "  credit", "  Collected",
+        ] {
             #expect(text.split(separator: "\n").contains { $0.hasPrefix(row + " ") }, "\(row) in:\n\(text)")
         }
         #expect(text.contains(formatted(total)))

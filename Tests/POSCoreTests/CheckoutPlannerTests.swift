@@ -3,7 +3,12 @@ import POSTestSupport
 import Testing
 
 @Suite struct CheckoutPlannerTests {
-    func context(clerk: String = "CSR", client: String = "OWNER", verified: Set<String> = ["MGR"], date: String = "2026-05-01") -> CheckoutContext {
+    func context(
+        clerk: String = "CSR",
+        client: String = "OWNER",
+        verified: Set<String> = ["MGR"],
+        date: String = "2026-05-01"
+    ) -> CheckoutContext {
         let employees = Dictionary(uniqueKeysWithValues: TestClinic.staff.map { ($0.employee.id, $0.employee) })
         let record = TestClinic.clients.first { $0.client.id == client }!
         return CheckoutContext(
@@ -13,7 +18,11 @@ import Testing
             items: Dictionary(uniqueKeysWithValues: TestClinic.catalog.map { ($0.code, $0) }),
             taxRates: Dictionary(uniqueKeysWithValues: TestClinic.taxCategories.map { ($0.code, $0.ratePPM) }),
             employees: employees,
-            coupons: Dictionary(uniqueKeysWithValues: TestClinic.coupons.map { ($0.code, (coupon: $0, redeemed: $0.code == "ONCE5-USED")) }),
+            coupons: Dictionary(
+                uniqueKeysWithValues: TestClinic.coupons.map {
+                    ($0.code, (coupon: $0, redeemed: $0.code == "ONCE5-USED"))
+                }
+            ),
             policy: TestClinic.policy,
             accountBalance: .zero,
             businessDate: BusinessDate(date)!,
@@ -21,7 +30,8 @@ import Testing
         )
     }
 
-    func request(_ lines: [LineRequest], discounts: [DiscountRequest] = [], client: String = "OWNER") -> CheckoutRequest {
+    func request(_ lines: [LineRequest], discounts: [DiscountRequest] = [], client: String = "OWNER") -> CheckoutRequest
+    {
         CheckoutRequest(id: "test-0001", client: client, lines: lines, discounts: discounts)
     }
 
@@ -29,12 +39,31 @@ import Testing
 
     @Test func overTheCeilingNeedsAManager() throws {
         let twenty = DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 20_00)))
-        #expect(throws: POSError.approvalRequired(field: "discounts[0]", reason: "a 20% discount exceeds the 10% ceiling of a csr; a manager's PIN and a reason are required")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")], discounts: [twenty], client: "STAFF"), context: context(client: "STAFF"))
+        #expect(
+            throws: POSError.approvalRequired(
+                field: "discounts[0]",
+                reason: "a 20% discount exceeds the 10% ceiling of a csr; a manager's PIN and a reason are required"
+            )
+        ) {
+            try CheckoutPlanner.plan(
+                request(
+                    [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
+                    discounts: [twenty],
+                    client: "STAFF"
+                ),
+                context: context(client: "STAFF")
+            )
         }
         var approved = twenty
         approved.approval = ApprovalRequest(employee: "MGR", pin: "9001", reason: "Staff benefit")
-        let plan = try CheckoutPlanner.plan(request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")], discounts: [approved], client: "STAFF"), context: context(client: "STAFF"))
+        let plan = try CheckoutPlanner.plan(
+            request(
+                [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
+                discounts: [approved],
+                client: "STAFF"
+            ),
+            context: context(client: "STAFF")
+        )
         #expect(plan.discounts[0].approvedBy == "MGR")
         #expect(plan.discounts[0].reason == "Staff benefit")
         #expect(plan.invoice.discountTotal == .cents(12_40))
@@ -43,45 +72,110 @@ import Testing
     @Test func nobodyApprovesTheirOwnDiscount() {
         var discount = DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 20_00)))
         discount.approval = ApprovalRequest(employee: "CSR", pin: "1234", reason: "me")
-        #expect(throws: POSError.approvalRequired(field: "discounts[0].approval", reason: "employees cannot approve their own discount")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")], discounts: [discount], client: "STAFF"), context: context(client: "STAFF", verified: ["CSR"]))
+        #expect(
+            throws: POSError.approvalRequired(
+                field: "discounts[0].approval",
+                reason: "employees cannot approve their own discount"
+            )
+        ) {
+            try CheckoutPlanner.plan(
+                request(
+                    [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
+                    discounts: [discount],
+                    client: "STAFF"
+                ),
+                context: context(client: "STAFF", verified: ["CSR"])
+            )
         }
         discount.approval = ApprovalRequest(employee: "TECH", pin: "3456", reason: "tech says so")
-        #expect(throws: POSError.approvalRequired(field: "discounts[0].approval", reason: "TECH (technician) may not approve discounts above the role ceiling")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")], discounts: [discount], client: "STAFF"), context: context(client: "STAFF", verified: ["TECH"]))
+        #expect(
+            throws: POSError.approvalRequired(
+                field: "discounts[0].approval",
+                reason: "TECH (technician) may not approve discounts above the role ceiling"
+            )
+        ) {
+            try CheckoutPlanner.plan(
+                request(
+                    [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
+                    discounts: [discount],
+                    client: "STAFF"
+                ),
+                context: context(client: "STAFF", verified: ["TECH"])
+            )
         }
         discount.approval = ApprovalRequest(employee: "MGR", pin: "0000", reason: "wrong pin")
         #expect(throws: POSError.authenticationFailed(employee: "MGR")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")], discounts: [discount], client: "STAFF"), context: context(client: "STAFF", verified: []))
+            try CheckoutPlanner.plan(
+                request(
+                    [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
+                    discounts: [discount],
+                    client: "STAFF"
+                ),
+                context: context(client: "STAFF", verified: [])
+            )
         }
     }
 
     @Test func discountClassesHaveTheirRules() {
         let tenPercent = DiscountMethod.percent(Percent(basisPoints: 10_00))
         #expect(throws: POSError.invalid(field: "discounts[0].class", reason: "client OWNER is not a staff account")) {
-            try CheckoutPlanner.plan(request([exam], discounts: [DiscountRequest(discountClass: .employee, method: tenPercent)]), context: context())
+            try CheckoutPlanner.plan(
+                request([exam], discounts: [DiscountRequest(discountClass: .employee, method: tenPercent)]),
+                context: context()
+            )
         }
-        #expect(throws: POSError.invalid(field: "discounts[0].class", reason: "client OWNER is not a shelter or rescue")) {
-            try CheckoutPlanner.plan(request([exam], discounts: [DiscountRequest(discountClass: .shelter, method: tenPercent)]), context: context())
+        #expect(
+            throws: POSError.invalid(field: "discounts[0].class", reason: "client OWNER is not a shelter or rescue")
+        ) {
+            try CheckoutPlanner.plan(
+                request([exam], discounts: [DiscountRequest(discountClass: .shelter, method: tenPercent)]),
+                context: context()
+            )
         }
-        #expect(throws: POSError.invalid(field: "discounts[0].class", reason: "a multiple-pets discount needs at least two pets on the invoice")) {
-            try CheckoutPlanner.plan(request([exam, exam], discounts: [DiscountRequest(discountClass: .multiplePets, method: tenPercent)]), context: context())
+        #expect(
+            throws: POSError.invalid(
+                field: "discounts[0].class",
+                reason: "a multiple-pets discount needs at least two pets on the invoice"
+            )
+        ) {
+            try CheckoutPlanner.plan(
+                request([exam, exam], discounts: [DiscountRequest(discountClass: .multiplePets, method: tenPercent)]),
+                context: context()
+            )
         }
         #expect(throws: POSError.invalid(field: "discounts[0].line", reason: "line 1 is not a service")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "REX", item: "FOOD", provider: "VET")], discounts: [DiscountRequest(discountClass: .complimentaryExam, target: .line(1))]), context: context(clerk: "VET"))
+            try CheckoutPlanner.plan(
+                request(
+                    [LineRequest(patient: "REX", item: "FOOD", provider: "VET")],
+                    discounts: [DiscountRequest(discountClass: .complimentaryExam, target: .line(1))]
+                ),
+                context: context(clerk: "VET")
+            )
         }
         #expect(throws: POSError.invalid(field: "discounts[0].code", reason: "coupon GONE expired on 2020-01-01")) {
-            try CheckoutPlanner.plan(request([exam], discounts: [DiscountRequest(discountClass: .coupon, couponCode: "GONE")]), context: context())
+            try CheckoutPlanner.plan(
+                request([exam], discounts: [DiscountRequest(discountClass: .coupon, couponCode: "GONE")]),
+                context: context()
+            )
         }
         #expect(throws: POSError.invalid(field: "discounts[0].code", reason: "unknown coupon 'NOPE'")) {
-            try CheckoutPlanner.plan(request([exam], discounts: [DiscountRequest(discountClass: .coupon, couponCode: "NOPE")]), context: context())
+            try CheckoutPlanner.plan(
+                request([exam], discounts: [DiscountRequest(discountClass: .coupon, couponCode: "NOPE")]),
+                context: context()
+            )
         }
     }
 
     @Test func couponsAreExemptFromTheCeiling() throws {
         // TENOFF is 10 %, ONCE5 is $5 of a $62 exam: both fine for a CSR, and so would be a larger coupon.
         let plan = try CheckoutPlanner.plan(
-            request([exam, LineRequest(patient: "MIA", item: "RABIES", provider: "VET")], discounts: [DiscountRequest(discountClass: .coupon, couponCode: "TENOFF"), DiscountRequest(discountClass: .coupon, couponCode: "ONCE5")]),
+            request(
+                [exam, LineRequest(patient: "MIA", item: "RABIES", provider: "VET")],
+                discounts: [
+                    DiscountRequest(discountClass: .coupon, couponCode: "TENOFF"),
+                    DiscountRequest(discountClass: .coupon, couponCode: "ONCE5"),
+                ]
+            ),
             context: context()
         )
         #expect(plan.redeemedCoupons == ["TENOFF", "ONCE5"])
@@ -90,16 +184,30 @@ import Testing
 
     @Test func linesMustReferToRealThings() {
         #expect(throws: POSError.invalid(field: "lines[0].item", reason: "unknown item code 'NOPE'")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "REX", item: "NOPE", provider: "VET")]), context: context())
+            try CheckoutPlanner.plan(
+                request([LineRequest(patient: "REX", item: "NOPE", provider: "VET")]),
+                context: context()
+            )
         }
         #expect(throws: POSError.invalid(field: "lines[0].item", reason: "item OLD is not active")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "REX", item: "OLD", provider: "VET")]), context: context())
+            try CheckoutPlanner.plan(
+                request([LineRequest(patient: "REX", item: "OLD", provider: "VET")]),
+                context: context()
+            )
         }
         #expect(throws: POSError.invalid(field: "lines[0].patient", reason: "'BUDDY' is not a pet of client OWNER")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")]), context: context())
+            try CheckoutPlanner.plan(
+                request([LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")]),
+                context: context()
+            )
         }
-        #expect(throws: POSError.invalid(field: "lines[0].provider", reason: "BOOK is a bookkeeper and provides no care")) {
-            try CheckoutPlanner.plan(request([LineRequest(patient: "REX", item: "EXAM", provider: "BOOK")]), context: context())
+        #expect(
+            throws: POSError.invalid(field: "lines[0].provider", reason: "BOOK is a bookkeeper and provides no care")
+        ) {
+            try CheckoutPlanner.plan(
+                request([LineRequest(patient: "REX", item: "EXAM", provider: "BOOK")]),
+                context: context()
+            )
         }
     }
 
@@ -115,13 +223,28 @@ extension CheckoutPlannerTests {
         let tenPercent = DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 10_00)))
         let lines = [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")]
         // One 10 % discount is within a CSR's ceiling; three of them (27.1 % in all) are not.
-        _ = try CheckoutPlanner.plan(request(lines, discounts: [tenPercent], client: "STAFF"), context: context(client: "STAFF"))
-        #expect(throws: POSError.approvalRequired(field: "discounts", reason: "together the discounts come to 27.1% of the invoice, over the 10% ceiling of a csr; a manager's approval on them is required")) {
-            try CheckoutPlanner.plan(request(lines, discounts: [tenPercent, tenPercent, tenPercent], client: "STAFF"), context: context(client: "STAFF"))
+        _ = try CheckoutPlanner.plan(
+            request(lines, discounts: [tenPercent], client: "STAFF"),
+            context: context(client: "STAFF")
+        )
+        #expect(
+            throws: POSError.approvalRequired(
+                field: "discounts",
+                reason:
+                    "together the discounts come to 27.1% of the invoice, over the 10% ceiling of a csr; a manager's approval on them is required"
+            )
+        ) {
+            try CheckoutPlanner.plan(
+                request(lines, discounts: [tenPercent, tenPercent, tenPercent], client: "STAFF"),
+                context: context(client: "STAFF")
+            )
         }
         var approved = tenPercent
         approved.approval = ApprovalRequest(employee: "MGR", pin: "9001", reason: "Staff benefit")
-        let plan = try CheckoutPlanner.plan(request(lines, discounts: [approved, approved, tenPercent], client: "STAFF"), context: context(client: "STAFF"))
+        let plan = try CheckoutPlanner.plan(
+            request(lines, discounts: [approved, approved, tenPercent], client: "STAFF"),
+            context: context(client: "STAFF")
+        )
         #expect(plan.discounts.map(\.approvedBy) == ["MGR", "MGR", nil])
     }
 }

@@ -60,8 +60,26 @@ import Testing
 
     @Test func fieldsCannotBeShiftedBetweenEachOther() {
         // Length prefixes: moving characters from one field to the next changes the hash.
-        let a = JournalChain.hash(sequence: 1, atMillis: 1, kind: "ab", employee: "c", terminal: "t", subject: "s", payload: "p", previousHash: JournalChain.genesis)
-        let b = JournalChain.hash(sequence: 1, atMillis: 1, kind: "a", employee: "bc", terminal: "t", subject: "s", payload: "p", previousHash: JournalChain.genesis)
+        let a = JournalChain.hash(
+            sequence: 1,
+            atMillis: 1,
+            kind: "ab",
+            employee: "c",
+            terminal: "t",
+            subject: "s",
+            payload: "p",
+            previousHash: JournalChain.genesis
+        )
+        let b = JournalChain.hash(
+            sequence: 1,
+            atMillis: 1,
+            kind: "a",
+            employee: "bc",
+            terminal: "t",
+            subject: "s",
+            payload: "p",
+            previousHash: JournalChain.genesis
+        )
         #expect(a != b)
     }
 }

@@ -2,9 +2,11 @@ import POSCore
 import Testing
 
 @Suite struct MoneyTests {
-    @Test(arguments: [
-        ("12", 1200), ("12.5", 1250), ("12.50", 1250), ("0.07", 7), ("-3.07", -307), (" 4.00 ", 400), ("0", 0),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("12", 1200), ("12.5", 1250), ("12.50", 1250), ("0.07", 7), ("-3.07", -307), (" 4.00 ", 400), ("0", 0),
+        ] as [(String, Int64)]
+    )
     func parsesExactly(text: String, cents: Int64) {
         #expect(Money(parsing: text) == Money(minorUnits: cents))
     }
@@ -21,16 +23,19 @@ import Testing
         #expect(Money.cents(-1_999).description == "-19.99")
     }
 
-    @Test(arguments: [
-        // value, numerator, denominator, halfEven, halfAwayFromZero, towardZero
-        (1999, 82_500, 1_000_000, 165, 165, 164),
-        (250, 1, 100, 2, 3, 2),
-        (350, 1, 100, 4, 4, 3),
-        (-250, 1, 100, -2, -3, -2),
-        (-1999, 82_500, 1_000_000, -165, -165, -164),
-        (Int64.max / 2, 3, 3, Int64.max / 2, Int64.max / 2, Int64.max / 2),
-    ] as [(Int64, Int64, Int64, Int64, Int64, Int64)])
-    func mulDivRoundsAsNamed(value: Int64, numerator: Int64, denominator: Int64, even: Int64, away: Int64, zero: Int64) {
+    @Test(
+        arguments: [
+            // value, numerator, denominator, halfEven, halfAwayFromZero, towardZero
+            (1999, 82_500, 1_000_000, 165, 165, 164),
+            (250, 1, 100, 2, 3, 2),
+            (350, 1, 100, 4, 4, 3),
+            (-250, 1, 100, -2, -3, -2),
+            (-1999, 82_500, 1_000_000, -165, -165, -164),
+            (Int64.max / 2, 3, 3, Int64.max / 2, Int64.max / 2, Int64.max / 2),
+        ] as [(Int64, Int64, Int64, Int64, Int64, Int64)]
+    )
+    func mulDivRoundsAsNamed(value: Int64, numerator: Int64, denominator: Int64, even: Int64, away: Int64, zero: Int64)
+    {
         #expect(mulDiv(value, numerator, denominator, rounding: .halfEven) == even)
         #expect(mulDiv(value, numerator, denominator, rounding: .halfAwayFromZero) == away)
         #expect(mulDiv(value, numerator, denominator, rounding: .towardZero) == zero)

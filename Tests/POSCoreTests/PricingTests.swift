@@ -31,8 +31,16 @@ import Testing
         let invoice = try price(
             [line("EXAM"), line("RABIES")],
             [
-                DiscountSpec(discountClass: .multiplePets, method: .percent(Percent(basisPoints: 10_00)), target: .invoice(.all)),
-                DiscountSpec(discountClass: .complimentaryExam, method: .percent(Percent(basisPoints: 100_00)), target: .line(1)),
+                DiscountSpec(
+                    discountClass: .multiplePets,
+                    method: .percent(Percent(basisPoints: 10_00)),
+                    target: .invoice(.all)
+                ),
+                DiscountSpec(
+                    discountClass: .complimentaryExam,
+                    method: .percent(Percent(basisPoints: 100_00)),
+                    target: .line(1)
+                ),
             ]
         )
         // The exam is free first; 10 % then applies to the rabies vaccine only: 2.499 → 2.50.
@@ -57,28 +65,66 @@ import Testing
     }
 
     @Test func refusesDiscountsThatCannotApply() throws {
-        #expect(throws: POSError.invalid(field: "discounts[0].amount", reason: "$100.00 exceeds the $62.00 it applies to on line 1")) {
-            try price([line("EXAM")], [DiscountSpec(discountClass: .employee, method: .amount(.cents(100_00)), target: .line(1))])
+        #expect(
+            throws: POSError.invalid(
+                field: "discounts[0].amount",
+                reason: "$100.00 exceeds the $62.00 it applies to on line 1"
+            )
+        ) {
+            try price(
+                [line("EXAM")],
+                [DiscountSpec(discountClass: .employee, method: .amount(.cents(100_00)), target: .line(1))]
+            )
         }
-        #expect(throws: POSError.invalid(field: "discounts[0]", reason: "nothing left to discount on invoice (product)")) {
-            try price([line("EXAM")], [DiscountSpec(discountClass: .employee, method: .percent(Percent(basisPoints: 500)), target: .invoice(.kind(.product)))])
+        #expect(
+            throws: POSError.invalid(field: "discounts[0]", reason: "nothing left to discount on invoice (product)")
+        ) {
+            try price(
+                [line("EXAM")],
+                [
+                    DiscountSpec(
+                        discountClass: .employee,
+                        method: .percent(Percent(basisPoints: 500)),
+                        target: .invoice(.kind(.product))
+                    )
+                ]
+            )
         }
         #expect(throws: POSError.invalid(field: "discounts[0].line", reason: "there is no line 3 on this invoice")) {
-            try price([line("EXAM")], [DiscountSpec(discountClass: .employee, method: .percent(Percent(basisPoints: 500)), target: .line(3))])
+            try price(
+                [line("EXAM")],
+                [DiscountSpec(discountClass: .employee, method: .percent(Percent(basisPoints: 500)), target: .line(3))]
+            )
         }
-        #expect(throws: POSError.invalid(field: "discounts[0].percent", reason: "must be more than 0 and at most 100")) {
-            try price([line("EXAM")], [DiscountSpec(discountClass: .employee, method: .percent(Percent(basisPoints: 10_001)), target: .line(1))])
+        #expect(throws: POSError.invalid(field: "discounts[0].percent", reason: "must be more than 0 and at most 100"))
+        {
+            try price(
+                [line("EXAM")],
+                [
+                    DiscountSpec(
+                        discountClass: .employee,
+                        method: .percent(Percent(basisPoints: 10_001)),
+                        target: .line(1)
+                    )
+                ]
+            )
         }
     }
 
     @Test func refusesBadLines() {
-        #expect(throws: POSError.invalid(field: "lines", reason: "an invoice needs at least one line")) { try price([]) }
+        #expect(throws: POSError.invalid(field: "lines", reason: "an invoice needs at least one line")) {
+            try price([])
+        }
         var negative = line("EXAM")
         negative.item.unitPrice = .cents(-1)
-        #expect(throws: POSError.invalid(field: "lines[0].item", reason: "item EXAM has a negative price")) { try price([negative]) }
+        #expect(throws: POSError.invalid(field: "lines[0].item", reason: "item EXAM has a negative price")) {
+            try price([negative])
+        }
         var zero = line("EXAM")
         zero.quantity = Quantity(thousandths: 0)
-        #expect(throws: POSError.invalid(field: "lines[0].quantity", reason: "must be more than 0")) { try price([zero]) }
+        #expect(throws: POSError.invalid(field: "lines[0].quantity", reason: "must be more than 0")) {
+            try price([zero])
+        }
     }
 
     /// Thousands of generated visits: every total is the sum of its parts and no cent is lost or made.
@@ -98,7 +144,17 @@ import Testing
             #expect(invoice.discounts.map(\.amount).sum() == invoice.discountTotal)
             for line in invoice.lines {
                 #expect(line.discount >= .zero && line.discount <= line.extended)
-                #expect(line.tax == Money(minorUnits: mulDiv(line.net.minorUnits, line.taxRatePPM, 1_000_000, rounding: .halfAwayFromZero)))
+                #expect(
+                    line.tax
+                        == Money(
+                            minorUnits: mulDiv(
+                                line.net.minorUnits,
+                                line.taxRatePPM,
+                                1_000_000,
+                                rounding: .halfAwayFromZero
+                            )
+                        )
+                )
             }
             // payments = total + change, and only cash gives change.
             let payments = generator.payments(due: invoice.total)

@@ -31,19 +31,31 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"id":"x1234567","client":"C","lines":[],"payments":[{"tender":"cash","amount":12.5}]}"#,
-         "visit.json, payments[0].amount: must be a string holding an amount such as 12.50"),
-        (#"{"id":"x1234567","client":"C","payments":[{"tender":"credit","amount":"1.00","cardNumber":"4111111111111111"}]}"#,
-         "visit.json, payments[0].cardNumber: card numbers, security codes and expiry dates are never accepted; give last4 and authCode"),
-        (#"{"id":"x1234567","client":"C","lines":[{"patient":"P","item":"I","provider":"E","qty":"1"}]}"#,
-         "visit.json, lines[0].qty: unknown field"),
-        (#"{"id":"x1234567","client":"C","payments":[{"tender":"bitcoin","amount":"1.00"}]}"#,
-         "visit.json, payments[0].tender: 'bitcoin' is not one of cash, check, credit, debit, careCredit, account"),
+        (
+            #"{"id":"x1234567","client":"C","lines":[],"payments":[{"tender":"cash","amount":12.5}]}"#,
+            "visit.json, payments[0].amount: must be a string holding an amount such as 12.50"
+        ),
+        (
+            #"{"id":"x1234567","client":"C","payments":[{"tender":"credit","amount":"1.00","cardNumber":"4111111111111111"}]}"#,
+            "visit.json, payments[0].cardNumber: card numbers, security codes and expiry dates are never accepted; give last4 and authCode"
+        ),
+        (
+            #"{"id":"x1234567","client":"C","lines":[{"patient":"P","item":"I","provider":"E","qty":"1"}]}"#,
+            "visit.json, lines[0].qty: unknown field"
+        ),
+        (
+            #"{"id":"x1234567","client":"C","payments":[{"tender":"bitcoin","amount":"1.00"}]}"#,
+            "visit.json, payments[0].tender: 'bitcoin' is not one of cash, check, credit, debit, careCredit, account"
+        ),
         (#"{"id":"x1234567","lines":[]}"#, "visit.json, client: is required"),
-        (#"{"id":"x1234567","client":"C","payments":[{"tender":"cash","amount":"1,000.00"}]}"#,
-         "visit.json, payments[0].amount: '1,000.00' is not an amount such as 12.50"),
-        (#"{"id":"x1234567","client":"C","discounts":[{"class":"employee","percent":"10","amount":"1.00"}]}"#,
-         "visit.json, discounts[0].amount: give either percent or amount, not both"),
+        (
+            #"{"id":"x1234567","client":"C","payments":[{"tender":"cash","amount":"1,000.00"}]}"#,
+            "visit.json, payments[0].amount: '1,000.00' is not an amount such as 12.50"
+        ),
+        (
+            #"{"id":"x1234567","client":"C","discounts":[{"class":"employee","percent":"10","amount":"1.00"}]}"#,
+            "visit.json, discounts[0].amount: give either percent or amount, not both"
+        ),
     ])
     func refusesWithFieldAndReason(json: String, message: String) {
         #expect(throws: (any Error).self) { try decode(json) }

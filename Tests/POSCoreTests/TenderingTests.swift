@@ -21,27 +21,64 @@ import Testing
     }
 
     @Test func onlyCashMayExceedWhatIsDue() {
-        #expect(throws: POSError.invalid(field: "payments", reason: "non-cash payments of $60.00 exceed the $50.00 due; only cash gives change")) {
-            try Tendering.apply([generator.payment(.debit, .cents(60_00))], due: .cents(50_00), client: owner, accountBalance: .zero)
+        #expect(
+            throws: POSError.invalid(
+                field: "payments",
+                reason: "non-cash payments of $60.00 exceed the $50.00 due; only cash gives change"
+            )
+        ) {
+            try Tendering.apply(
+                [generator.payment(.debit, .cents(60_00))],
+                due: .cents(50_00),
+                client: owner,
+                accountBalance: .zero
+            )
         }
     }
 
     @Test func aCheckNeedsTheIDNumber() {
-        let check = PaymentInput(tender: .check, amount: .cents(10_00), check: CheckDetails(number: "1001", bank: "First Bank", payer: "Olive Owner", idNumber: " "))
-        #expect(throws: POSError.invalid(field: "payments[0].idNumber", reason: "a check is refused without the payer's ID or driver's license number")) {
+        let check = PaymentInput(
+            tender: .check,
+            amount: .cents(10_00),
+            check: CheckDetails(number: "1001", bank: "First Bank", payer: "Olive Owner", idNumber: " ")
+        )
+        #expect(
+            throws: POSError.invalid(
+                field: "payments[0].idNumber",
+                reason: "a check is refused without the payer's ID or driver's license number"
+            )
+        ) {
             try Tendering.apply([check], due: .cents(10_00), client: owner, accountBalance: .zero)
         }
         #expect(throws: POSError.self) {
-            try Tendering.apply([PaymentInput(tender: .check, amount: .cents(10_00))], due: .cents(10_00), client: owner, accountBalance: .zero)
+            try Tendering.apply(
+                [PaymentInput(tender: .check, amount: .cents(10_00))],
+                due: .cents(10_00),
+                client: owner,
+                accountBalance: .zero
+            )
         }
     }
 
     @Test func aCardNumberIsNeverAccepted() {
-        let pan = PaymentInput(tender: .credit, amount: .cents(10_00), card: CardDetails(brand: .visa, last4: "4111111111111111", authCode: "AB12", terminalId: "T1"))
-        #expect(throws: POSError.invalid(field: "payments[0].last4", reason: "only the last 4 digits of a card are accepted, never the card number")) {
+        let pan = PaymentInput(
+            tender: .credit,
+            amount: .cents(10_00),
+            card: CardDetails(brand: .visa, last4: "4111111111111111", authCode: "AB12", terminalId: "T1")
+        )
+        #expect(
+            throws: POSError.invalid(
+                field: "payments[0].last4",
+                reason: "only the last 4 digits of a card are accepted, never the card number"
+            )
+        ) {
             try Tendering.apply([pan], due: .cents(10_00), client: owner, accountBalance: .zero)
         }
-        let hidden = PaymentInput(tender: .credit, amount: .cents(10_00), card: CardDetails(brand: .visa, last4: "1111", authCode: "AB12", terminalId: "4111-1111-1111-1111"))
+        let hidden = PaymentInput(
+            tender: .credit,
+            amount: .cents(10_00),
+            card: CardDetails(brand: .visa, last4: "1111", authCode: "AB12", terminalId: "4111-1111-1111-1111")
+        )
         #expect(throws: POSError.self) {
             try Tendering.apply([hidden], due: .cents(10_00), client: owner, accountBalance: .zero)
         }
@@ -52,7 +89,12 @@ import Testing
         #expect(throws: POSError.invalid(field: "payments", reason: "client OWNER has no approved credit account")) {
             try Tendering.apply([charge], due: .cents(100_00), client: owner, accountBalance: .zero)
         }
-        #expect(throws: POSError.invalid(field: "payments", reason: "charging $100.00 would take client CREDIT's account to $350.00, over the $300.00 limit")) {
+        #expect(
+            throws: POSError.invalid(
+                field: "payments",
+                reason: "charging $100.00 would take client CREDIT's account to $350.00, over the $300.00 limit"
+            )
+        ) {
             try Tendering.apply([charge], due: .cents(100_00), client: credit, accountBalance: .cents(250_00))
         }
         let within = try Tendering.apply([charge], due: .cents(100_00), client: credit, accountBalance: .cents(200_00))
@@ -61,7 +103,12 @@ import Testing
 
     @Test func paymentsMustBePositive() {
         #expect(throws: POSError.invalid(field: "payments[0].amount", reason: "must be positive")) {
-            try Tendering.apply([PaymentInput(tender: .cash, amount: .zero)], due: .cents(1), client: owner, accountBalance: .zero)
+            try Tendering.apply(
+                [PaymentInput(tender: .cash, amount: .zero)],
+                due: .cents(1),
+                client: owner,
+                accountBalance: .zero
+            )
         }
     }
 }

@@ -46,7 +46,12 @@ import Testing
 
     @Test func anOpenLineKeepsThePriceItWasAddedAt() async throws {
         let f = try await StoreFixture.make()
-        let open = try await f.store.openInvoice(client: "OWNER", lines: [f.line("REX", "TOY")], commandID: f.id(), by: f.csr)
+        let open = try await f.store.openInvoice(
+            client: "OWNER",
+            lines: [f.line("REX", "TOY")],
+            commandID: f.id(),
+            by: f.csr
+        )
         var toy = try #require(try await f.store.catalog().first { $0.code == "TOY" })
         toy.unitPrice = .cents(100_00)
         toy.active = false

@@ -100,11 +100,15 @@ struct CouponCommand: AsyncParsableCommand {
                 code: code,
                 description: description,
                 percent: try percent.map {
-                    guard let value = Percent(parsing: $0) else { throw POSError.invalid(field: "--percent", reason: "'\($0)' is not a percent") }
+                    guard let value = Percent(parsing: $0) else {
+                        throw POSError.invalid(field: "--percent", reason: "'\($0)' is not a percent")
+                    }
                     return value
                 },
                 amount: try amount.map {
-                    guard let value = Money(parsing: $0) else { throw POSError.invalid(field: "--amount", reason: "'\($0)' is not an amount") }
+                    guard let value = Money(parsing: $0) else {
+                        throw POSError.invalid(field: "--amount", reason: "'\($0)' is not an amount")
+                    }
                     return value
                 },
                 scope: scope,

@@ -18,7 +18,10 @@ struct InvoiceCommand: AsyncParsableCommand {
             case 3: return LineRequest(patient: parts[0], item: parts[1], provider: parts[2])
             case 4:
                 guard let quantity = Quantity(parsing: parts[2]) else {
-                    throw POSError.invalid(field: field, reason: "'\(parts[2])' is not a quantity with at most 3 decimals")
+                    throw POSError.invalid(
+                        field: field,
+                        reason: "'\(parts[2])' is not a quantity with at most 3 decimals"
+                    )
                 }
                 return LineRequest(patient: parts[0], item: parts[1], quantity: quantity, provider: parts[3])
             default:
@@ -44,7 +47,10 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     struct AddLines: VetPOSCommandBody {
-        static let configuration = CommandConfiguration(commandName: "add-lines", abstract: "Add lines to an open invoice.")
+        static let configuration = CommandConfiguration(
+            commandName: "add-lines",
+            abstract: "Add lines to an open invoice."
+        )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @Argument(help: "The invoice number.") var invoice: Int64
@@ -75,7 +81,9 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func execute() async throws {
             for invoice in try await database.openStore().openInvoices() {
-                print("\(invoice.number)\t\(invoice.client)\t\(invoice.clientName)\t\(invoice.lines.count) lines\t\(invoice.subtotal)")
+                print(
+                    "\(invoice.number)\t\(invoice.client)\t\(invoice.clientName)\t\(invoice.lines.count) lines\t\(invoice.subtotal)"
+                )
             }
         }
     }
@@ -101,7 +109,8 @@ struct InvoiceCommand: AsyncParsableCommand {
     struct Void: VetPOSCommandBody {
         static let configuration = CommandConfiguration(
             abstract: "Void a posted invoice on its own business day, reversing its payments.",
-            discussion: "A manager voids directly; anyone else names an approving manager, whose PIN comes from $VETPOS_APPROVER_PIN."
+            discussion:
+                "A manager voids directly; anyone else names an approving manager, whose PIN comes from $VETPOS_APPROVER_PIN."
         )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions

@@ -48,7 +48,12 @@ struct ClientCommand: AsyncParsableCommand {
                 return Patient(id: parts[0], clientId: id, name: parts[1], species: parts[2])
             }
             let store = try database.openStore()
-            let record = try await store.saveClient(client, patients: patients, commandID: commandID, by: try await signIn.signIn(store))
+            let record = try await store.saveClient(
+                client,
+                patients: patients,
+                commandID: commandID,
+                by: try await signIn.signIn(store)
+            )
             print(try Output.json(record))
         }
     }
@@ -128,7 +133,9 @@ struct EmployeeCommand: AsyncParsableCommand {
             employee.active = active ?? employee.active
             let pin = newPIN ? try Secret.read(environment: "VETPOS_NEW_PIN", prompt: "New PIN for \(id): ") : nil
             let updated = try await store.updateEmployee(employee, newPIN: pin, commandID: commandID, by: clerk)
-            print("Updated \(updated.id) \(updated.name) (\(updated.role.rawValue), \(updated.active ? "active" : "inactive")).")
+            print(
+                "Updated \(updated.id) \(updated.name) (\(updated.role.rawValue), \(updated.active ? "active" : "inactive"))."
+            )
         }
     }
 
@@ -138,7 +145,9 @@ struct EmployeeCommand: AsyncParsableCommand {
 
         func execute() async throws {
             for employee in try await database.openStore().employees() {
-                print("\(employee.id)\t\(employee.name)\t\(employee.role.rawValue)\t\(employee.active ? "active" : "inactive")")
+                print(
+                    "\(employee.id)\t\(employee.name)\t\(employee.role.rawValue)\t\(employee.active ? "active" : "inactive")"
+                )
             }
         }
     }

@@ -66,7 +66,9 @@ struct JournalCommand: AsyncParsableCommand {
 
         func execute() async throws {
             for entry in try await database.openStore().journalEntries(limit: limit, after: after) {
-                print("\(entry.sequence)\t\(entry.atMillis)\t\(entry.kind)\t\(entry.employee)@\(entry.terminal)\t\(entry.subject)\t\(entry.payload)")
+                print(
+                    "\(entry.sequence)\t\(entry.atMillis)\t\(entry.kind)\t\(entry.employee)@\(entry.terminal)\t\(entry.subject)\t\(entry.payload)"
+                )
             }
         }
     }

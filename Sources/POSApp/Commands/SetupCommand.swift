@@ -18,7 +18,9 @@ struct SetupCommand: VetPOSCommandBody {
     @Option(help: "This terminal's id.") var terminal = "FRONT-1"
 
     func execute() async throws {
-        let categories = try tax.enumerated().map { index, text in try Self.taxCategory(text, field: "--tax #\(index + 1)") }
+        let categories = try tax.enumerated().map { index, text in
+            try Self.taxCategory(text, field: "--tax #\(index + 1)")
+        }
         let pin = try Secret.read(environment: "VETPOS_PIN", prompt: "New PIN for \(managerID): ")
         let store = try database.openStore(creating: true)
         let manager = try await store.setup(

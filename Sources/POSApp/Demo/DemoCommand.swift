@@ -22,7 +22,11 @@ struct DemoCommand: VetPOSCommandBody {
 
     func execute() async throws {
         // A bare `DatabaseOptions()` was never parsed: reading its `@Option` traps, so parse it (no arguments).
-        let path = try db ?? URL(fileURLWithPath: DatabaseOptions.parse([]).path).deletingLastPathComponent().appendingPathComponent("vetpos-demo.sqlite").path
+        let path =
+            try db
+            ?? URL(fileURLWithPath: DatabaseOptions.parse([]).path).deletingLastPathComponent().appendingPathComponent(
+                "vetpos-demo.sqlite"
+            ).path
         // Check every input before removing anything: a bad --date must not cost the user their file.
         let calendar = try BusinessCalendar(timeZoneIdentifier: DemoData.timeZone)
         let day: BusinessDate
@@ -36,7 +40,10 @@ struct DemoCommand: VetPOSCommandBody {
         }
         if FileManager.default.fileExists(atPath: path) {
             guard db == nil || replace else {
-                throw POSError.invalid(field: "--db", reason: "\(path) already exists; the demo needs a fresh database (pass --replace)")
+                throw POSError.invalid(
+                    field: "--db",
+                    reason: "\(path) already exists; the demo needs a fresh database (pass --replace)"
+                )
             }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
@@ -52,7 +59,9 @@ struct DemoCommand: VetPOSCommandBody {
         print(try await store.dayReport(day).text, terminator: "")
         let journal = try await store.verifyJournal()
         print("")
-        print("Journal: \(journal.count) entries, chain \(journal.problem == nil ? "verified" : "BROKEN: \(journal.problem!)").")
+        print(
+            "Journal: \(journal.count) entries, chain \(journal.problem == nil ? "verified" : "BROKEN: \(journal.problem!)")."
+        )
         print("Database: \(path)")
         print("Try: vetpos report day --db \(path) --date \(day) --format json")
     }

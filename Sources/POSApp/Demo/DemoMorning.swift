@@ -53,9 +53,11 @@ final class DemoMorning {
         for coupon in DemoData.coupons {
             _ = try await store.addCoupon(coupon, commandID: nextID("coupon"), by: office)
         }
-        print("\(DemoData.clinicName): set up \(DemoData.employees.count) staff, \(imported.added) catalog items, "
-            + "\(DemoData.clients.count) clients with \(DemoData.clients.map(\.patients.count).reduce(0, +)) pets, "
-            + "\(DemoData.coupons.count) coupons.")
+        print(
+            "\(DemoData.clinicName): set up \(DemoData.employees.count) staff, \(imported.added) catalog items, "
+                + "\(DemoData.clients.count) clients with \(DemoData.clients.map(\.patients.count).reduce(0, +)) pets, "
+                + "\(DemoData.coupons.count) coupons."
+        )
         print("")
         for (employee, pin) in DemoData.employees where employee.role != .bookkeeper {
             staff[employee.id] = try await store.signIn(employee: employee.id, pin: pin, terminal: "FRONT-1")
@@ -114,11 +116,21 @@ final class DemoMorning {
         clock.advance(minutes: minutes)
         let pets = patients(of: client)
         let requestLines = lines.map {
-            LineRequest(patient: pets[$0.pet].id, item: $0.item, quantity: Quantity(parsing: $0.quantity)!, provider: $0.provider)
+            LineRequest(
+                patient: pets[$0.pet].id,
+                item: $0.item,
+                quantity: Quantity(parsing: $0.quantity)!,
+                provider: $0.provider
+            )
         }
         // The desk reviews the priced invoice with the client before taking payment: price it first with an open
         // invoice, then check out that invoice.
-        let open = try await store.openInvoice(client: client, lines: requestLines, commandID: nextID("open"), by: clerk)
+        let open = try await store.openInvoice(
+            client: client,
+            lines: requestLines,
+            commandID: nextID("open"),
+            by: clerk
+        )
         let preview = try await priced(open, discounts: discounts, client: client)
         let request = CheckoutRequest(
             id: nextID("checkout"),
@@ -168,61 +180,126 @@ final class DemoMorning {
         let manager = who(.manager)
 
         // Cash with change: a wellness visit paid with a $100 bill... or two.
-        _ = try await visit("C010", by: csr, minutes: 35, lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-RABIES1", "1", tech), (0, "VAC-DHPP", "1", tech)], note: "cash, change given") { total in
+        _ = try await visit(
+            "C010",
+            by: csr,
+            minutes: 35,
+            lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-RABIES1", "1", tech), (0, "VAC-DHPP", "1", tech)],
+            note: "cash, change given"
+        ) { total in
             [cash(total > Money.cents(100_00) ? "200.00" : "100.00")]
         }
         // Two dogs of one owner: multiple-pets discount on services; split tender, cash then card.
         _ = try await visit(
-            "C001", by: csr, minutes: 20,
-            lines: [(0, "EXAM-WELL", "1", vet), (1, "EXAM-WELL", "1", vet), (0, "LAB-HWTEST", "1", tech), (1, "LAB-HWTEST", "1", tech), (0, "RX-HEARTGARD6", "1", vet), (1, "RX-HEARTGARD6", "1", vet)],
-            discounts: [DiscountRequest(discountClass: .multiplePets, method: .percent(Percent(basisPoints: 10_00)), target: .invoice(.kind(.service)))],
+            "C001",
+            by: csr,
+            minutes: 20,
+            lines: [
+                (0, "EXAM-WELL", "1", vet), (1, "EXAM-WELL", "1", vet), (0, "LAB-HWTEST", "1", tech),
+                (1, "LAB-HWTEST", "1", tech), (0, "RX-HEARTGARD6", "1", vet), (1, "RX-HEARTGARD6", "1", vet),
+            ],
+            discounts: [
+                DiscountRequest(
+                    discountClass: .multiplePets,
+                    method: .percent(Percent(basisPoints: 10_00)),
+                    target: .invoice(.kind(.service))
+                )
+            ],
             note: "multiple pets, split cash + card"
         ) { total in
             [cash("60.00"), card(.credit, total - Money.cents(60_00), .visa, "4242", "A7F3K2")]
         }
         // Debit card, pharmacy by the tablet.
-        _ = try await visit("C021", by: csr2, minutes: 15, lines: [(0, "EXAM-SICK", "1", vet2), (0, "RX-APOQUEL16", "30", vet2)], note: "debit, 30 tablets") { total in
+        _ = try await visit(
+            "C021",
+            by: csr2,
+            minutes: 15,
+            lines: [(0, "EXAM-SICK", "1", vet2), (0, "RX-APOQUEL16", "30", vet2)],
+            note: "debit, 30 tablets"
+        ) { total in
             [card(.debit, total, .mastercard, "5100", "D09381")]
         }
         // Check with the payer's driver's license number.
-        _ = try await visit("C012", by: csr, minutes: 12, lines: [(0, "EXAM-WELL", "1", vet), (0, "NAIL-TRIM", "1", tech), (0, "DIET-KD-8LB", "2", tech)], note: "check with ID") { total in
-            [PaymentInput(tender: .check, amount: total, check: CheckDetails(number: "1047", bank: "First Riverside Bank", payer: "Grace Kim", idNumber: "TX-21948573"))]
+        _ = try await visit(
+            "C012",
+            by: csr,
+            minutes: 12,
+            lines: [(0, "EXAM-WELL", "1", vet), (0, "NAIL-TRIM", "1", tech), (0, "DIET-KD-8LB", "2", tech)],
+            note: "check with ID"
+        ) { total in
+            [
+                PaymentInput(
+                    tender: .check,
+                    amount: total,
+                    check: CheckDetails(
+                        number: "1047",
+                        bank: "First Riverside Bank",
+                        payer: "Grace Kim",
+                        idNumber: "TX-21948573"
+                    )
+                )
+            ]
         }
         // Staff account: 20 % employee discount, above a CSR's ceiling, approved by the manager.
         _ = try await visit(
-            "C004", by: csr2, minutes: 10,
+            "C004",
+            by: csr2,
+            minutes: 10,
             lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-RABIES1", "1", tech), (0, "DIET-KD-8LB", "1", tech)],
-            discounts: [DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 20_00)), approval: approval("Staff benefit: 20% on own pets"))],
+            discounts: [
+                DiscountRequest(
+                    discountClass: .employee,
+                    method: .percent(Percent(basisPoints: 20_00)),
+                    approval: approval("Staff benefit: 20% on own pets")
+                )
+            ],
             note: "employee discount, manager approved"
         ) { total in [card(.credit, total, .amex, "1009", "X44Q21")] }
         // Shelter: three rescues' vaccines, 15 % rung by the veterinarian (within a vet's ceiling).
         _ = try await visit(
-            "C005", by: who(.veterinarian), minutes: 18,
-            lines: [(0, "VAC-DHPP", "1", tech), (1, "VAC-DHPP", "1", tech), (2, "VAC-RABIES1", "1", tech), (2, "EXAM-WELL", "1", vet)],
+            "C005",
+            by: who(.veterinarian),
+            minutes: 18,
+            lines: [
+                (0, "VAC-DHPP", "1", tech), (1, "VAC-DHPP", "1", tech), (2, "VAC-RABIES1", "1", tech),
+                (2, "EXAM-WELL", "1", vet),
+            ],
             discounts: [DiscountRequest(discountClass: .shelter, method: .percent(Percent(basisPoints: 15_00)))],
             note: "shelter discount, billed to the shelter"
         ) { _ in [] }
         // Approved credit account: charged in full.
-        _ = try await visit("C006", by: csr, minutes: 9, lines: [(0, "EXAM-SICK", "1", vet2), (0, "LAB-HWTEST", "1", tech)], note: "charged to account") { total in
+        _ = try await visit(
+            "C006",
+            by: csr,
+            minutes: 9,
+            lines: [(0, "EXAM-SICK", "1", vet2), (0, "LAB-HWTEST", "1", tech)],
+            note: "charged to account"
+        ) { total in
             [PaymentInput(tender: .account, amount: total)]
         }
         // New client coupon on a puppy's first visit; debit.
         _ = try await visit(
-            "C013", by: csr2, minutes: 14,
+            "C013",
+            by: csr2,
+            minutes: 14,
             lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-DHPP", "1", tech), (0, "LAB-HWTEST", "1", tech)],
             discounts: [DiscountRequest(discountClass: .coupon, couponCode: "NEWCLIENT10")],
             note: "coupon NEWCLIENT10"
         ) { total in [card(.debit, total, .visa, "7731", "D55120")] }
         // A recheck exam given free by the doctor (complimentary exam), medicine paid in cash.
         _ = try await visit(
-            "C014", by: who(.veterinarian, 1), minutes: 11,
+            "C014",
+            by: who(.veterinarian, 1),
+            minutes: 11,
             lines: [(0, "EXAM-RECHECK", "1", vet2), (0, "RX-APOQUEL16", "14", vet2)],
             discounts: [DiscountRequest(discountClass: .complimentaryExam, target: .line(1))],
             note: "complimentary recheck exam"
         ) { _ in [cash("60.00")] }
         // A dental visit financed with CareCredit, with the single-use spring coupon.
         _ = try await visit(
-            "C015", by: csr, minutes: 25,
+            "C015",
+            by: csr,
+            minutes: 25,
             lines: [(0, "EXAM-WELL", "1", vet), (0, "DENT-CLEAN", "1", vet), (0, "LAB-CHEM", "1", tech)],
             discounts: [DiscountRequest(discountClass: .coupon, couponCode: "SPRING15OFF")],
             note: "CareCredit, single-use coupon"
@@ -267,15 +344,27 @@ final class DemoMorning {
         show(cats3, note: "opened at check-in, lines added by the technician, split card + cash")
 
         // Partial payment now, the rest later in the morning.
-        let partial = try await visit("C016", by: csr, minutes: 12, lines: [(0, "EXAM-SICK", "1", vet2), (0, "RAD-2VIEW", "1", vet2)], note: "partial payment") { _ in
+        let partial = try await visit(
+            "C016",
+            by: csr,
+            minutes: 12,
+            lines: [(0, "EXAM-SICK", "1", vet2), (0, "RAD-2VIEW", "1", vet2)],
+            note: "partial payment"
+        ) { _ in
             [cash("100.00")]
         }
         clock.advance(minutes: 40)
         let settled = try await store.pay(
-            PaymentRequest(id: nextID("pay"), invoice: partial.number, payments: [card(.credit, partial.balanceDue, .visa, "0019", "P88214")]),
+            PaymentRequest(
+                id: nextID("pay"),
+                invoice: partial.number,
+                payments: [card(.credit, partial.balanceDue, .visa, "0019", "P88214")]
+            ),
             by: csr
         )
-        print("\(calendar.timeOfDay(atMillis: clock.now))  #\(settled.number)  balance paid by card — \(settled.status.rawValue)")
+        print(
+            "\(calendar.timeOfDay(atMillis: clock.now))  #\(settled.number)  balance paid by card — \(settled.status.rawValue)"
+        )
 
         // A bag of food returned unopened: refunded on the original check by the CSR (under the refund limit).
         let foodBuyer = try await store.invoice(4)
@@ -283,32 +372,79 @@ final class DemoMorning {
         if let checkPayment = foodBuyer.payments.first(where: { $0.tender == .check }) {
             let diet = DemoData.catalog.first { $0.code == "DIET-KD-8LB" }!
             let taxRate = DemoData.taxCategories.first { $0.code == diet.taxCategory }!.ratePPM
-            let returned = diet.unitPrice + Money(minorUnits: mulDiv(diet.unitPrice.minorUnits, taxRate, 1_000_000, rounding: .halfAwayFromZero))
+            let returned =
+                diet.unitPrice
+                + Money(minorUnits: mulDiv(diet.unitPrice.minorUnits, taxRate, 1_000_000, rounding: .halfAwayFromZero))
             let refunded = try await store.refund(
-                RefundRequest(id: nextID("refund"), payment: checkPayment.number, amount: returned, reason: "Unopened bag of k/d returned"),
+                RefundRequest(
+                    id: nextID("refund"),
+                    payment: checkPayment.number,
+                    amount: returned,
+                    reason: "Unopened bag of k/d returned"
+                ),
                 by: csr
             )
-            print("\(calendar.timeOfDay(atMillis: clock.now))  #\(refunded.number)  refund \(returned.formatted) for a returned bag of food — credits \(refunded.credits.formatted)")
+            print(
+                "\(calendar.timeOfDay(atMillis: clock.now))  #\(refunded.number)  refund \(returned.formatted) for a returned bag of food — credits \(refunded.credits.formatted)"
+            )
         }
 
         // Rung up for the wrong client: voided by the manager and rung again.
-        let wrong = try await visit("C017", by: csr2, minutes: 7, lines: [(0, "NAIL-TRIM", "1", tech)], note: "wrong client") { total in
+        let wrong = try await visit(
+            "C017",
+            by: csr2,
+            minutes: 7,
+            lines: [(0, "NAIL-TRIM", "1", tech)],
+            note: "wrong client"
+        ) { total in
             [card(.credit, total, .visa, "3321", "V11872")]
         }
         clock.advance(minutes: 2)
-        let voided = try await store.void(VoidRequest(id: nextID("void"), invoice: wrong.number, reason: "Rung up for the wrong client"), by: manager)
-        print("\(calendar.timeOfDay(atMillis: clock.now))  #\(voided.number)  voided by \(manager.employee.id): \(voided.voidReason ?? "") — card reversed")
-        _ = try await visit("C018", by: csr2, minutes: 1, lines: [(0, "NAIL-TRIM", "1", tech)], note: "rung again for the right client") { total in
+        let voided = try await store.void(
+            VoidRequest(id: nextID("void"), invoice: wrong.number, reason: "Rung up for the wrong client"),
+            by: manager
+        )
+        print(
+            "\(calendar.timeOfDay(atMillis: clock.now))  #\(voided.number)  voided by \(manager.employee.id): \(voided.voidReason ?? "") — card reversed"
+        )
+        _ = try await visit(
+            "C018",
+            by: csr2,
+            minutes: 1,
+            lines: [(0, "NAIL-TRIM", "1", tech)],
+            note: "rung again for the right client"
+        ) { total in
             [card(.credit, total, .visa, "3321", "V11873")]
         }
         // A few more ordinary visits to round off the morning.
-        _ = try await visit("C019", by: csr, minutes: 16, lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-RABIES1", "1", tech), (0, "LAB-FECAL", "1", tech)], note: "") { total in
+        _ = try await visit(
+            "C019",
+            by: csr,
+            minutes: 16,
+            lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-RABIES1", "1", tech), (0, "LAB-FECAL", "1", tech)],
+            note: ""
+        ) { total in
             [card(.credit, total, .mastercard, "2230", "M77811")]
         }
-        _ = try await visit("C020", by: csr2, minutes: 13, lines: [(0, "EXAM-SICK", "1", vet2), (0, "RX-CARPRO75", "20", vet2), (0, "FEE-WASTE", "1", tech)], note: "") { total in
+        _ = try await visit(
+            "C020",
+            by: csr2,
+            minutes: 13,
+            lines: [(0, "EXAM-SICK", "1", vet2), (0, "RX-CARPRO75", "20", vet2), (0, "FEE-WASTE", "1", tech)],
+            note: ""
+        ) { total in
             [cash(Self.roundUp(total))]
         }
-        _ = try await visit("C002", by: csr, minutes: 9, lines: [(0, "VAC-DHPP", "1", tech), (1, "VAC-FVRCP", "1", tech)], discounts: [DiscountRequest(discountClass: .coupon, target: .invoice(.kind(.service)), couponCode: "DENTAL20")], note: "coupon DENTAL20 (multi-use)") { total in
+        _ = try await visit(
+            "C002",
+            by: csr,
+            minutes: 9,
+            lines: [(0, "VAC-DHPP", "1", tech), (1, "VAC-FVRCP", "1", tech)],
+            discounts: [
+                DiscountRequest(discountClass: .coupon, target: .invoice(.kind(.service)), couponCode: "DENTAL20")
+            ],
+            note: "coupon DENTAL20 (multi-use)"
+        ) { total in
             [card(.debit, total, .visa, "9924", "D40021")]
         }
     }

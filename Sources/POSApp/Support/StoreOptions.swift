@@ -13,7 +13,8 @@ struct DatabaseOptions: ParsableArguments {
         if let db { return db }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["VETPOS_DB"], !path.isEmpty { return path }
-        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/share")
+        let base =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/share")
         return base + "/vetpos/vetpos.sqlite"
     }
 
@@ -23,9 +24,15 @@ struct DatabaseOptions: ParsableArguments {
     func openStore(creating: Bool = false) throws -> Store {
         let url = URL(fileURLWithPath: path)
         if creating {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
         } else if !FileManager.default.fileExists(atPath: path) {
-            throw POSError.invalid(field: "--db", reason: "\(path) does not exist (a new clinic starts with `vetpos setup`)")
+            throw POSError.invalid(
+                field: "--db",
+                reason: "\(path) does not exist (a new clinic starts with `vetpos setup`)"
+            )
         }
         return try Store(path: path, pinHasher: BcryptPINHasher())
     }
@@ -40,12 +47,16 @@ struct SignInOptions: ParsableArguments {
     var terminal: String?
 
     var terminalID: String {
-        terminal ?? ProcessInfo.processInfo.environment["VETPOS_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "FRONT-1"
+        terminal ?? ProcessInfo.processInfo.environment["VETPOS_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "FRONT-1"
     }
 
     func signIn(_ store: Store) async throws -> Operator {
         guard let id = employee ?? ProcessInfo.processInfo.environment["VETPOS_EMPLOYEE"], !id.isEmpty else {
-            throw POSError.invalid(field: "--employee", reason: "say who you are with --employee ID or $VETPOS_EMPLOYEE")
+            throw POSError.invalid(
+                field: "--employee",
+                reason: "say who you are with --employee ID or $VETPOS_EMPLOYEE"
+            )
         }
         let pin = try Secret.read(environment: "VETPOS_PIN", prompt: "PIN for \(id): ")
         return try await store.signIn(employee: id, pin: pin, terminal: terminalID)
@@ -106,7 +117,8 @@ extension VetPOSCommandBody {
 enum Output {
     static func json(_ value: some Encodable, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 

@@ -78,7 +78,10 @@ public enum CheckoutPlanner {
         for (index, line) in requests.enumerated() {
             let here = "\(field)[\(index + offset)]"
             guard context.patients[line.patient] != nil else {
-                throw .invalid(field: "\(here).patient", reason: "'\(line.patient)' is not a pet of client \(context.client.id)")
+                throw .invalid(
+                    field: "\(here).patient",
+                    reason: "'\(line.patient)' is not a pet of client \(context.client.id)"
+                )
             }
             guard let item = context.items[line.item] else {
                 throw .invalid(field: "\(here).item", reason: "unknown item code '\(line.item)'")
@@ -90,7 +93,9 @@ public enum CheckoutPlanner {
             guard provider.role != .bookkeeper else {
                 throw .invalid(field: "\(here).provider", reason: "\(provider.id) is a bookkeeper and provides no care")
             }
-            lines.append(LineInput(patientId: line.patient, item: item, quantity: line.quantity, providerId: provider.id))
+            lines.append(
+                LineInput(patientId: line.patient, item: item, quantity: line.quantity, providerId: provider.id)
+            )
         }
         return lines
     }
@@ -154,10 +159,16 @@ public enum CheckoutPlanner {
             }
         case .multiplePets:
             guard Set(lines.map(\.patientId)).count >= 2 else {
-                throw .invalid(field: "\(field).class", reason: "a multiple-pets discount needs at least two pets on the invoice")
+                throw .invalid(
+                    field: "\(field).class",
+                    reason: "a multiple-pets discount needs at least two pets on the invoice"
+                )
             }
             if case .line = discount.target {
-                throw .invalid(field: "\(field).line", reason: "a multiple-pets discount applies to the invoice, not one line")
+                throw .invalid(
+                    field: "\(field).line",
+                    reason: "a multiple-pets discount applies to the invoice, not one line"
+                )
             }
         case .complimentaryExam:
             guard case .line(let number) = discount.target else {
@@ -270,11 +281,17 @@ public enum CheckoutPlanner {
         effective: Percent,
         context: CheckoutContext
     ) throws(POSError) -> Employee {
-        let manager = try Approvals.check(approval, for: .approveDiscount, field: "\(field).approval", context: context.approvalContext)
+        let manager = try Approvals.check(
+            approval,
+            for: .approveDiscount,
+            field: "\(field).approval",
+            context: context.approvalContext
+        )
         guard effective <= context.policy.ceiling(for: manager.role) else {
             throw .approvalRequired(
                 field: "\(field).approval",
-                reason: "a \(effective) discount exceeds the approver's own \(context.policy.ceiling(for: manager.role)) ceiling"
+                reason:
+                    "a \(effective) discount exceeds the approver's own \(context.policy.ceiling(for: manager.role)) ceiling"
             )
         }
         return manager

@@ -26,7 +26,10 @@ extension LineRequest: Encodable {
 }
 
 extension DiscountRequest: Encodable {
-    enum Keys: String, CodingKey { case discountClass = "class", percent, amount, line, scope, code, approval }
+    enum Keys: String, CodingKey {
+        case discountClass = "class"
+        case percent, amount, line, scope, code, approval
+    }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(discountClass, forKey: .discountClass)

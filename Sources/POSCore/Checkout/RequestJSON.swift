@@ -68,7 +68,8 @@ extension KeyedDecodingContainer where K == JSONKey {
         return value
     }
 
-    func enumValue<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws -> T where T.RawValue == String {
+    func enumValue<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws -> T
+    where T.RawValue == String {
         let text = try string(name)
         guard let value = T(rawValue: text) else {
             let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -109,7 +110,9 @@ extension LineRequest: Decodable {
 
 extension DiscountRequest: Decodable {
     public init(from decoder: any Decoder) throws {
-        let object = try decoder.strictObject(allowing: ["class", "percent", "amount", "line", "scope", "code", "approval"])
+        let object = try decoder.strictObject(allowing: [
+            "class", "percent", "amount", "line", "scope", "code", "approval",
+        ])
         discountClass = try object.enumValue("class", DiscountClass.self)
         switch (object.contains(JSONKey("percent")), object.contains(JSONKey("amount"))) {
         case (true, true):
@@ -133,7 +136,13 @@ extension DiscountRequest: Decodable {
             }
             target = .line(line)
         } else if object.contains(JSONKey("scope")) {
-            target = .invoice(try object.parsed("scope", as: "all, service, product, pharmacy, fee or item:CODE", DiscountScope.init(text:)))
+            target = .invoice(
+                try object.parsed(
+                    "scope",
+                    as: "all, service, product, pharmacy, fee or item:CODE",
+                    DiscountScope.init(text:)
+                )
+            )
         } else {
             target = nil
         }

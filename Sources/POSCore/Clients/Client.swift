@@ -35,7 +35,9 @@ public struct Client: Hashable, Sendable, Codable {
     public func validate() throws(POSError) {
         try Identifier.validate(id, field: "client.id")
         try Identifier.validateText(name, field: "client.name")
-        guard !creditLimit.isNegative else { throw .invalid(field: "client.creditLimit", reason: "must not be negative") }
+        guard !creditLimit.isNegative else {
+            throw .invalid(field: "client.creditLimit", reason: "must not be negative")
+        }
         guard creditApproved || creditLimit == .zero else {
             throw .invalid(field: "client.creditLimit", reason: "a credit limit needs an approved credit account")
         }

@@ -73,7 +73,8 @@ public struct DiscountSpec: Hashable, Sendable {
     public var target: DiscountTarget
     public var couponCode: String?
 
-    public init(discountClass: DiscountClass, method: DiscountMethod, target: DiscountTarget, couponCode: String? = nil) {
+    public init(discountClass: DiscountClass, method: DiscountMethod, target: DiscountTarget, couponCode: String? = nil)
+    {
         self.discountClass = discountClass
         self.method = method
         self.target = target

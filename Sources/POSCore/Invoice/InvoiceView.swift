@@ -2,7 +2,9 @@
 /// of them. This is what `vetpos checkout` prints and what the front-desk screens show.
 public struct InvoiceView: Hashable, Sendable, Codable {
     public enum Status: String, Hashable, Sendable, Codable {
-        case open, posted, partiallyPaid = "partially paid", paid, void
+        case open, posted
+        case partiallyPaid = "partially paid"
+        case paid, void
     }
 
     public struct Line: Hashable, Sendable, Codable {
@@ -98,7 +100,8 @@ public struct InvoiceView: Hashable, Sendable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case discountClass = "class", target, method, amount, coupon, appliedBy, approvedBy, reason
+            case discountClass = "class"
+            case target, method, amount, coupon, appliedBy, approvedBy, reason
         }
     }
 

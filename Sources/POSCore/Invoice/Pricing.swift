@@ -143,7 +143,8 @@ public enum Pricing {
                 amount = value
             }
             var allocations = [Money](repeating: .zero, count: lines.count)
-            for (share, lineIndex) in zip(amount.allocate(weights: eligible.map { lines[$0].net.minorUnits }), eligible) {
+            for (share, lineIndex) in zip(amount.allocate(weights: eligible.map { lines[$0].net.minorUnits }), eligible)
+            {
                 allocations[lineIndex] = share
                 lines[lineIndex].discount += share
             }
@@ -152,7 +153,12 @@ public enum Pricing {
 
         for index in lines.indices {
             lines[index].tax = Money(
-                minorUnits: mulDiv(lines[index].net.minorUnits, lines[index].taxRatePPM, 1_000_000, rounding: .halfAwayFromZero)
+                minorUnits: mulDiv(
+                    lines[index].net.minorUnits,
+                    lines[index].taxRatePPM,
+                    1_000_000,
+                    rounding: .halfAwayFromZero
+                )
             )
         }
         return PricedInvoice(lines: lines, discounts: priced.map { $0! })

@@ -59,8 +59,14 @@ public enum SHA256 {
     /// Runs the compression function over `blocks` consecutive 64-byte blocks starting at `base`.
     /// The working variables stay in locals across blocks; the schedule lives in a stack buffer.
     fileprivate static func compress(_ state: inout State, _ base: UnsafeRawPointer, blocks: Int) {
-        var h0 = state.h0, h1 = state.h1, h2 = state.h2, h3 = state.h3
-        var h4 = state.h4, h5 = state.h5, h6 = state.h6, h7 = state.h7
+        var h0 = state.h0
+        var h1 = state.h1
+        var h2 = state.h2
+        var h3 = state.h3
+        var h4 = state.h4
+        var h5 = state.h5
+        var h6 = state.h6
+        var h7 = state.h7
         roundConstants.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
                 for block in 0..<blocks {
@@ -70,12 +76,20 @@ public enum SHA256 {
                         w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
                     }
                     for t in 16..<64 {
-                        let x = w[t &- 15], y = w[t &- 2]
+                        let x = w[t &- 15]
+                        let y = w[t &- 2]
                         let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
                         let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
                         w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
                     }
-                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    var a = h0
+                    var b = h1
+                    var c = h2
+                    var d = h3
+                    var e = h4
+                    var f = h5
+                    var g = h6
+                    var h = h7
                     for t in 0..<64 {
                         let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
                         let ch = (e & f) ^ (~e & g)
@@ -201,7 +215,8 @@ public struct SHA256Hasher: Sendable {
         }
 
         if remaining > 0 {
-            let from = next, tail = remaining
+            let from = next
+            let tail = remaining
             withUnsafeMutableBytes(of: &pending) { block in
                 block.baseAddress!.copyMemory(from: from, byteCount: tail)
             }

@@ -25,7 +25,10 @@ public struct Money: Hashable, Comparable, Sendable, Codable {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Money(parsing: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an amount such as 12.50")
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "'\(text)' is not an amount such as 12.50"
+            )
         }
         self = value
     }

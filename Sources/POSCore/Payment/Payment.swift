@@ -65,7 +65,8 @@ public struct PaymentDraft: Hashable, Sendable {
     public var check: CheckDetails?
     public var card: CardDetails?
 
-    public init(tender: Tender, amount: Money, tendered: Money, change: Money, check: CheckDetails?, card: CardDetails?) {
+    public init(tender: Tender, amount: Money, tendered: Money, change: Money, check: CheckDetails?, card: CardDetails?)
+    {
         self.tender = tender
         self.amount = amount
         self.tendered = tendered
@@ -103,7 +104,8 @@ public enum Tendering {
         guard nonCash <= due else {
             throw .invalid(
                 field: field,
-                reason: "non-cash payments of \(nonCash.formatted) exceed the \(due.formatted) due; only cash gives change"
+                reason:
+                    "non-cash payments of \(nonCash.formatted) exceed the \(due.formatted) due; only cash gives change"
             )
         }
         let account = inputs.filter { $0.tender == .account }.map(\.amount).sum()
@@ -121,7 +123,14 @@ public enum Tendering {
         }
         var change = max(.zero, nonCash + cash - due)
         var payments = inputs.map {
-            PaymentDraft(tender: $0.tender, amount: $0.amount, tendered: $0.amount, change: .zero, check: $0.check, card: $0.card)
+            PaymentDraft(
+                tender: $0.tender,
+                amount: $0.amount,
+                tendered: $0.amount,
+                change: .zero,
+                check: $0.check,
+                card: $0.card
+            )
         }
         for index in payments.indices.reversed() where payments[index].tender == .cash && change.isPositive {
             let given = min(change, payments[index].tendered)
@@ -158,7 +167,9 @@ public enum Tendering {
             guard let card = input.card else {
                 throw .invalid(field: field, reason: "a card payment needs brand, last4, authCode and terminalId")
             }
-            guard input.check == nil else { throw .invalid(field: field, reason: "a card payment has no check details") }
+            guard input.check == nil else {
+                throw .invalid(field: field, reason: "a card payment has no check details")
+            }
             try validate(card, tender: input.tender, field: field)
         }
     }
@@ -171,9 +182,13 @@ public enum Tendering {
         try requireText(check.payer, field: "\(field).payer", what: "the payer's name")
         let id = check.idNumber.trimmingASCIIWhitespace()
         guard !id.isEmpty else {
-            throw .invalid(field: "\(field).idNumber", reason: "a check is refused without the payer's ID or driver's license number")
+            throw .invalid(
+                field: "\(field).idNumber",
+                reason: "a check is refused without the payer's ID or driver's license number"
+            )
         }
-        guard (4...20).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+        guard (4...20).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else {
             throw .invalid(field: "\(field).idNumber", reason: "an ID number is 4 to 20 letters, digits or dashes")
         }
         try refuseCardNumbers(in: [check.bank, check.payer, check.idNumber], field: field)
@@ -195,7 +210,10 @@ public enum Tendering {
         }
         try Identifier.validate(card.terminalId, field: "\(field).terminalId")
         guard (tender == .careCredit) == (card.brand == .careCredit) else {
-            throw .invalid(field: "\(field).brand", reason: "CareCredit payments use the careCredit tender and brand together")
+            throw .invalid(
+                field: "\(field).brand",
+                reason: "CareCredit payments use the careCredit tender and brand together"
+            )
         }
         try refuseCardNumbers(in: [card.authCode, card.terminalId], field: field)
     }
@@ -215,7 +233,10 @@ public enum Tendering {
                 if character.isASCII && character.isNumber {
                     run += 1
                     if run >= 12 {
-                        throw .invalid(field: field, reason: "looks like a card number; only the last 4 digits are kept")
+                        throw .invalid(
+                            field: field,
+                            reason: "looks like a card number; only the last 4 digits are kept"
+                        )
                     }
                 } else if character != " " && character != "-" {
                     run = 0

@@ -93,14 +93,18 @@ public enum Refunds {
         try clerk.require(.refund)
         try Identifier.validateText(request.reason, field: "reason")
         guard original.kind == .payment else {
-            throw .invalid(field: "payment", reason: "payment \(original.number) is a \(original.kind.rawValue), not a payment")
+            throw .invalid(
+                field: "payment",
+                reason: "payment \(original.number) is a \(original.kind.rawValue), not a payment"
+            )
         }
         guard request.amount.isPositive else { throw .invalid(field: "amount", reason: "must be positive") }
         let refundable = original.amount - alreadyReturned
         guard request.amount <= refundable else {
             throw .invalid(
                 field: "amount",
-                reason: "\(request.amount.formatted) is more than the \(refundable.formatted) left to refund on payment \(original.number)"
+                reason:
+                    "\(request.amount.formatted) is more than the \(refundable.formatted) left to refund on payment \(original.number)"
             )
         }
         let tender = request.tender ?? original.tender
@@ -115,7 +119,9 @@ public enum Refunds {
                 reasonsForApproval.append("refunding to another card")
                 card = other
             }
-            guard card != nil else { throw .invalid(field: "card", reason: "a card refund needs the card's last4 and authCode") }
+            guard card != nil else {
+                throw .invalid(field: "card", reason: "a card refund needs the card's last4 and authCode")
+            }
         } else {
             guard request.card == nil else { throw .invalid(field: "card", reason: "\(tender.rawValue) takes no card") }
             card = nil
@@ -132,7 +138,13 @@ public enum Refunds {
                 reason: reasonsForApproval.joined(separator: " and ") + " needs a manager's PIN and a reason"
             )
         }
-        return RefundDraft(tender: tender, amount: request.amount, card: card, reason: request.reason, approvedBy: approvedBy)
+        return RefundDraft(
+            tender: tender,
+            amount: request.amount,
+            card: card,
+            reason: request.reason,
+            approvedBy: approvedBy
+        )
     }
 }
 
@@ -152,7 +164,9 @@ public enum Voids {
         try Identifier.validateText(request.reason, field: "reason")
         guard !alreadyVoided else { throw .conflict("invoice \(request.invoice) is already void") }
         guard postedOn == today else {
-            throw .conflict("invoice \(request.invoice) was posted on \(postedOn); after its day, refund instead of voiding")
+            throw .conflict(
+                "invoice \(request.invoice) was posted on \(postedOn); after its day, refund instead of voiding"
+            )
         }
         guard !hasRefunds else {
             throw .conflict("invoice \(request.invoice) has refunds; refund the rest instead of voiding")

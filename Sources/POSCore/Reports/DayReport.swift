@@ -51,7 +51,10 @@ public struct DayReport: Hashable, Sendable, Codable {
             self.amount = amount
         }
 
-        enum CodingKeys: String, CodingKey { case discountClass = "class", count, amount }
+        enum CodingKeys: String, CodingKey {
+            case discountClass = "class"
+            case count, amount
+        }
     }
 
     public var date: BusinessDate
@@ -148,8 +151,10 @@ public struct DayReport: Hashable, Sendable, Codable {
     public var text: String {
         var out: [String] = []
         func row(_ label: String, _ columns: [String]) {
-            out.append(label.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + columns.map { String(repeating: " ", count: max(0, 12 - $0.count)) + $0 }.joined())
+            out.append(
+                label.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + columns.map { String(repeating: " ", count: max(0, 12 - $0.count)) + $0 }.joined()
+            )
         }
         out.append("\(clinic) — day report \(date)")
         out.append("Invoices posted \(invoicesPosted) (\(invoicesVoided) of them voided); open now \(invoicesOpen)")
@@ -158,8 +163,10 @@ public struct DayReport: Hashable, Sendable, Codable {
         for category in categories {
             row(
                 "  \(category.kind.rawValue)",
-                ["\(category.lines)", category.gross.formatted, category.discounts.formatted, category.net.formatted,
-                 category.tax.formatted]
+                [
+                    "\(category.lines)", category.gross.formatted, category.discounts.formatted, category.net.formatted,
+                    category.tax.formatted,
+                ]
             )
         }
         row("  Total", ["", subtotal.formatted, discounts.formatted, (subtotal - discounts).formatted, tax.formatted])
@@ -169,14 +176,19 @@ public struct DayReport: Hashable, Sendable, Codable {
         row("Net sales", [netSales.formatted])
         out.append("")
         row("Discounts by class", ["Count", "Amount"])
-        for total in discountsByClass { row("  \(total.discountClass.rawValue)", ["\(total.count)", total.amount.formatted]) }
+        for total in discountsByClass {
+            row("  \(total.discountClass.rawValue)", ["\(total.count)", total.amount.formatted])
+        }
         out.append("")
         row("Payments by tender", ["Count", "Received", "Refunded", "Voided", "Net"])
         for tender in tenders {
             row(
                 "  \(tender.tender.rawValue)",
-                ["\(tender.payments)", tender.received.formatted, tender.refunded.formatted, tender.reversed.formatted,
-                 tender.net.formatted]
+                [
+                    "\(tender.payments)", tender.received.formatted, tender.refunded.formatted,
+                    tender.reversed.formatted,
+                    tender.net.formatted,
+                ]
             )
         }
         row("  Collected", ["", "", "", "", collected.formatted])

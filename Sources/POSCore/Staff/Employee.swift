@@ -7,8 +7,10 @@ public enum Role: String, Codable, CaseIterable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .csr:
-            [.openInvoice, .addVisitLines, .ringSales, .applyDiscount, .takePayment, .refund, .manageClients,
-             .viewReports]
+            [
+                .openInvoice, .addVisitLines, .ringSales, .applyDiscount, .takePayment, .refund, .manageClients,
+                .viewReports,
+            ]
         case .technician, .veterinarian:
             [.openInvoice, .addVisitLines, .ringSales, .applyDiscount, .takePayment, .manageClients]
         case .manager:

@@ -26,7 +26,8 @@ enum Vetpos {
         var folders: [String] = []
         if let override = ProcessInfo.processInfo.environment["VETPOS_TEST_BINARY"], !override.isEmpty {
             return FileManager.default.isExecutableFile(atPath: override)
-                ? .success(override) : .failure(HarnessError("$VETPOS_TEST_BINARY=\(override) is not an executable file"))
+                ? .success(override)
+                : .failure(HarnessError("$VETPOS_TEST_BINARY=\(override) is not an executable file"))
         }
         if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             folders.append(URL(fileURLWithPath: runner).deletingLastPathComponent().path)
@@ -45,7 +46,8 @@ enum Vetpos {
         return .failure(
             HarnessError(
                 "the vetpos binary was not found beside the test runner (looked in: "
-                    + folders.joined(separator: ", ") + "); run `swift build --build-tests` before `swift test --skip-build`"
+                    + folders.joined(separator: ", ")
+                    + "); run `swift build --build-tests` before `swift test --skip-build`"
             )
         )
     }
@@ -64,7 +66,11 @@ struct CLIResult: Sendable, CustomStringConvertible {
     var timedOut: Bool
     var seconds: Double
 
-    var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0).map { $0 } }
+    var stderrLines: [Substring] {
+        stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0).map {
+            $0
+        }
+    }
 
     var description: String {
         "vetpos \(arguments.joined(separator: " ")) → \(signaled ? "signal" : "status") \(status)"
@@ -177,9 +183,13 @@ enum Runner {
         let child = ChildState()
 
         if let killAfterMilliseconds {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(killAfterMilliseconds)) { child.terminate(pid) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(killAfterMilliseconds)) {
+                child.terminate(pid)
+            }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds)) { child.terminate(pid, timedOut: true) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds)) {
+            child.terminate(pid, timedOut: true)
+        }
 
         // Read stdout as it comes: every complete line is something the program has acknowledged.
         let fd = out.fileHandleForReading.fileDescriptor
@@ -238,12 +248,18 @@ struct Sandbox: Sendable {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("vetpos-\(safe)-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("xdg"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("xdg"),
+            withIntermediateDirectories: true
+        )
     }
 
     init(directory: URL) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("xdg"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("xdg"),
+            withIntermediateDirectories: true
+        )
     }
 
     /// Removes the folder unless `$VETPOS_KEEP_TEST_DIRS` is set (then its path is printed for inspection).
@@ -338,7 +354,11 @@ func expectRefusal(
     let line = String(lines.first ?? "")
     #expect(line.hasPrefix("vetpos: error: "), "\(result)", sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(line.contains(fragment), "stderr should mention \"\(fragment)\": \(line)", sourceLocation: sourceLocation)
+        #expect(
+            line.contains(fragment),
+            "stderr should mention \"\(fragment)\": \(line)",
+            sourceLocation: sourceLocation
+        )
     }
     if !stdoutAllowed {
         #expect(result.stdout.isEmpty, "nothing should be printed on stdout: \(result)", sourceLocation: sourceLocation)

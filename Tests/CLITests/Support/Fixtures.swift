@@ -68,7 +68,10 @@ enum Clinic {
         #expect(setup.stdout.contains("manager MGR can now sign in"))
         for employee in employees {
             let added = try await sandbox.ok(
-                ["employees", "add", "--db", db, "--id", employee.id, "--name", employee.name, "--role", employee.role],
+                [
+                    "employees", "add", "--db", db, "--id", employee.id, "--name", employee.name, "--role",
+                    employee.role,
+                ],
                 as: manager,
                 environment: ["VETPOS_NEW_PIN": employee.pin]
             )
@@ -78,11 +81,17 @@ enum Clinic {
         let imported = try await sandbox.ok(["catalog", "import", "--db", db, "catalog.csv"], as: manager)
         #expect(imported.stdout == "catalog.csv: 6 items — 6 added, 0 updated, 0 unchanged\n")
         try await sandbox.ok(
-            ["clients", "save", "--db", db, "--id", "OWNER", "--name", "Olive Owner", "--pet", "REX:Rex:Canine", "--pet", "MIA:Mia:Feline"],
+            [
+                "clients", "save", "--db", db, "--id", "OWNER", "--name", "Olive Owner", "--pet", "REX:Rex:Canine",
+                "--pet", "MIA:Mia:Feline",
+            ],
             as: csr
         )
         try await sandbox.ok(
-            ["clients", "save", "--db", db, "--id", "CREDIT", "--name", "Carl Credit", "--credit-limit", creditLimit, "--pet", "TOM:Tom:Feline"],
+            [
+                "clients", "save", "--db", db, "--id", "CREDIT", "--name", "Carl Credit", "--credit-limit", creditLimit,
+                "--pet", "TOM:Tom:Feline",
+            ],
             as: manager
         )
     }
@@ -101,7 +110,8 @@ actor SeededTemplate {
             atexit { try? FileManager.default.removeItem(at: SeededTemplate.directory(pid: getpid())) }
             try await Clinic.seed(sandbox)
             let seeded = try await DatabaseSnapshot.dump(sandbox.db)
-            guard seeded["employee"]?.count == 4, seeded["catalogItem"]?.count == 6, seeded["patient"]?.count == 3 else {
+            guard seeded["employee"]?.count == 4, seeded["catalogItem"]?.count == 6, seeded["patient"]?.count == 3
+            else {
                 throw HarnessError("the seeded template is incomplete: \(seeded.mapValues(\.count))")
             }
             return sandbox
@@ -232,7 +242,9 @@ func thousandths(_ text: String) throws -> Int64 {
     guard let whole = Int64(parts[0]), parts.count <= 2 else { throw HarnessError("'\(text)' is not a quantity") }
     var fraction: Int64 = 0
     if parts.count == 2 {
-        guard (1...3).contains(parts[1].count), let digits = Int64(parts[1]) else { throw HarnessError("'\(text)' is not a quantity") }
+        guard (1...3).contains(parts[1].count), let digits = Int64(parts[1]) else {
+            throw HarnessError("'\(text)' is not a quantity")
+        }
         fraction = digits * [100, 10, 1][parts[1].count - 1]
     }
     return whole * 1000 + fraction
@@ -276,8 +288,16 @@ func expectTiesOut(_ invoice: InvoiceJSON, sourceLocation: SourceLocation = #_so
             "\(here) line \(line.line): extended is unit price × quantity",
             sourceLocation: sourceLocation
         )
-        #expect((0...extended).contains(lineDiscount), "\(here) line \(line.line): discount within the line", sourceLocation: sourceLocation)
-        #expect(try cents(line.total) == extended - lineDiscount + lineTax, "\(here) line \(line.line): total", sourceLocation: sourceLocation)
+        #expect(
+            (0...extended).contains(lineDiscount),
+            "\(here) line \(line.line): discount within the line",
+            sourceLocation: sourceLocation
+        )
+        #expect(
+            try cents(line.total) == extended - lineDiscount + lineTax,
+            "\(here) line \(line.line): total",
+            sourceLocation: sourceLocation
+        )
         if let rate = Clinic.taxRatePPM[line.item] {
             #expect(
                 lineTax == roundedProduct(extended - lineDiscount, rate, over: 1_000_000),
@@ -290,28 +310,64 @@ func expectTiesOut(_ invoice: InvoiceJSON, sourceLocation: SourceLocation = #_so
         tax += lineTax
     }
     let total = try cents(invoice.total)
-    #expect(try cents(invoice.subtotal) == subtotal, "\(here): subtotal is the sum of the lines", sourceLocation: sourceLocation)
-    #expect(try cents(invoice.discountTotal) == discount, "\(here): discountTotal is the sum of line discounts", sourceLocation: sourceLocation)
+    #expect(
+        try cents(invoice.subtotal) == subtotal,
+        "\(here): subtotal is the sum of the lines",
+        sourceLocation: sourceLocation
+    )
+    #expect(
+        try cents(invoice.discountTotal) == discount,
+        "\(here): discountTotal is the sum of line discounts",
+        sourceLocation: sourceLocation
+    )
     #expect(
         try invoice.discounts.map { try cents($0.amount) }.reduce(0, +) == discount,
         "\(here): the discounts add up to discountTotal",
         sourceLocation: sourceLocation
     )
-    #expect(try cents(invoice.taxTotal) == tax, "\(here): taxTotal is the sum of line taxes", sourceLocation: sourceLocation)
-    #expect(total == subtotal - discount + tax, "\(here): total = subtotal − discountTotal + taxTotal", sourceLocation: sourceLocation)
-    #expect(try invoice.pets.map { try cents($0.total) }.reduce(0, +) == total, "\(here): pets add up to the total", sourceLocation: sourceLocation)
+    #expect(
+        try cents(invoice.taxTotal) == tax,
+        "\(here): taxTotal is the sum of line taxes",
+        sourceLocation: sourceLocation
+    )
+    #expect(
+        total == subtotal - discount + tax,
+        "\(here): total = subtotal − discountTotal + taxTotal",
+        sourceLocation: sourceLocation
+    )
+    #expect(
+        try invoice.pets.map { try cents($0.total) }.reduce(0, +) == total,
+        "\(here): pets add up to the total",
+        sourceLocation: sourceLocation
+    )
     var paid: Int64 = 0
     for payment in invoice.payments where payment.kind == "payment" {
         let amount = try cents(payment.amount)
         let change = try cents(payment.change)
         #expect(amount > 0, "\(here) payment \(payment.number): positive", sourceLocation: sourceLocation)
-        #expect(try cents(payment.tendered) - change == amount, "\(here) payment \(payment.number): tendered − change = amount", sourceLocation: sourceLocation)
-        #expect(change == 0 || payment.tender == "cash", "\(here) payment \(payment.number): only cash gives change", sourceLocation: sourceLocation)
+        #expect(
+            try cents(payment.tendered) - change == amount,
+            "\(here) payment \(payment.number): tendered − change = amount",
+            sourceLocation: sourceLocation
+        )
+        #expect(
+            change == 0 || payment.tender == "cash",
+            "\(here) payment \(payment.number): only cash gives change",
+            sourceLocation: sourceLocation
+        )
         paid += amount
     }
     #expect(try cents(invoice.paid) == paid, "\(here): paid is the sum of payments", sourceLocation: sourceLocation)
-    #expect(try cents(invoice.balanceDue) == total - paid, "\(here): balanceDue = total − paid", sourceLocation: sourceLocation)
-    #expect(invoice.status != "open", "\(here): a checkout never leaves an open invoice", sourceLocation: sourceLocation)
+    #expect(
+        try cents(invoice.balanceDue) == total - paid,
+        "\(here): balanceDue = total − paid",
+        sourceLocation: sourceLocation
+    )
+    #expect(
+        invoice.status != "open",
+        "\(here): a checkout never leaves an open invoice",
+        sourceLocation: sourceLocation
+    )
     if total == paid { #expect(invoice.status == "paid", "\(here): fully paid", sourceLocation: sourceLocation) }
 }
 
@@ -323,16 +379,27 @@ enum DatabaseSnapshot {
     static func dump(_ path: String) async throws -> [String: [String]] {
         try await withReadOnly(path) { db in
             var tables: [String: [String]] = [:]
-            tables["sqlite_master"] = try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
-                .map(\.description)
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map(\.description).sorted()
+            tables["sqlite_master"] = try Row.fetchAll(
+                db,
+                sql: "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+            )
+            .map(\.description)
+            for table in try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            ) {
+                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map(
+                    \.description
+                ).sorted()
             }
             return tables
         }
     }
 
-    static func withReadOnly<T: Sendable>(_ path: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    static func withReadOnly<T: Sendable>(
+        _ path: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -347,7 +414,9 @@ enum DatabaseSnapshot {
         for table in Set(before.keys).union(after.keys).sorted() where before[table] != after[table] {
             let old = Set(before[table] ?? [])
             let new = Set(after[table] ?? [])
-            out.append("\(table): +\(new.subtracting(old).sorted().prefix(3)) −\(old.subtracting(new).sorted().prefix(3))")
+            out.append(
+                "\(table): +\(new.subtracting(old).sorted().prefix(3)) −\(old.subtracting(new).sorted().prefix(3))"
+            )
         }
         return out.joined(separator: "; ")
     }
