@@ -196,7 +196,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(number)",
                     at: at,
-                    payload: draft.summary
+                    payload: try Self.paymentRecord(number, db)!.view
                 )
             }
             return try Self.invoiceView(request.invoice, db)
@@ -262,7 +262,7 @@ extension Store {
                 by: clerk,
                 subject: "payment \(number)",
                 at: at,
-                payload: record.summary
+                payload: try Self.paymentRecord(number, db)!.view
             )
             guard let invoice = original.invoice else {
                 throw POSError.conflict("payment \(original.number) has no invoice")
@@ -325,7 +325,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(number)",
                     at: at,
-                    payload: reversal.summary
+                    payload: try Self.paymentRecord(number, db)!.view
                 )
             }
             try db.execute(
@@ -748,29 +748,8 @@ struct PostedSummary: Encodable {
     }
 }
 
-extension PaymentDraft {
-    /// What the journal keeps of a payment: tender and amounts, card last 4 and check number only.
-    var summary: InvoiceView.Payment {
-        InvoiceView.Payment(
-            number: 0,
-            kind: amount.isNegative ? .refund : .payment,
-            tender: tender,
-            amount: amount,
-            tendered: tendered,
-            change: change,
-            checkNumber: check?.number,
-            cardBrand: card?.brand,
-            cardLast4: card?.last4,
-            authCode: card?.authCode,
-            reverses: nil,
-            reason: nil,
-            employee: "",
-            at: 0
-        )
-    }
-}
-
 extension PaymentRecord {
+    /// The payment as invoices show it and the journal keeps it: card last 4 and check number only.
     public var view: InvoiceView.Payment {
         InvoiceView.Payment(
             number: number,
