@@ -22,7 +22,11 @@ extension Store {
             var result = CatalogImportResult(added: 0, updated: 0, unchanged: 0)
             for item in items {
                 guard
-                    try Row.fetchOne(db, sql: "SELECT 1 FROM taxCategory WHERE code = ?", arguments: [item.taxCategory])
+                    try Row.fetchOne(
+                        cached: db,
+                        sql: "SELECT 1 FROM taxCategory WHERE code = ?",
+                        arguments: [item.taxCategory]
+                    )
                         != nil
                 else {
                     throw POSError.invalid(
@@ -32,7 +36,7 @@ extension Store {
                 }
                 if let barcode = item.barcode,
                     let other = try String.fetchOne(
-                        db,
+                        cached: db,
                         sql: "SELECT code FROM catalogItem WHERE barcode = ? AND code <> ?",
                         arguments: [barcode, item.code]
                     )
@@ -43,7 +47,7 @@ extension Store {
                     )
                 }
                 let existing = try Row.fetchOne(
-                    db,
+                    cached: db,
                     sql: "SELECT * FROM catalogItem WHERE code = ?",
                     arguments: [item.code]
                 )
@@ -54,7 +58,7 @@ extension Store {
                 default: result.updated += 1
                 }
                 if existing != item {
-                    try db.execute(
+                    try db.executeCached(
                         sql: """
                             INSERT INTO catalogItem (code, name, kind, unitPrice, taxCategory, barcode, active)
                             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -84,7 +88,7 @@ extension Store {
 
     public func catalog() async throws -> [CatalogItem] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM catalogItem ORDER BY code").map(Self.catalogItem)
+            try Row.fetchAll(cached: db, sql: "SELECT * FROM catalogItem ORDER BY code").map(Self.catalogItem)
         }
     }
 
@@ -92,7 +96,7 @@ extension Store {
     public func item(barcode: String) async throws -> CatalogItem? {
         try await read { db in
             try Row.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT * FROM catalogItem WHERE barcode = ? AND active = 1",
                 arguments: [barcode]
             )
@@ -102,7 +106,7 @@ extension Store {
 
     public func taxCategories() async throws -> [TaxCategory] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM taxCategory ORDER BY code").map {
+            try Row.fetchAll(cached: db, sql: "SELECT * FROM taxCategory ORDER BY code").map {
                 TaxCategory(code: $0["code"], name: $0["name"], ratePPM: $0["ratePPM"])
             }
         }
@@ -135,11 +139,13 @@ extension Store {
         try coupon.validate()
         let at = now()
         return try await once(id: commandID, kind: "coupon.add", request: coupon) { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM coupon WHERE code = ?", arguments: [coupon.code]) == nil
+            guard
+                try Row.fetchOne(cached: db, sql: "SELECT 1 FROM coupon WHERE code = ?", arguments: [coupon.code])
+                    == nil
             else {
                 throw POSError.conflict("coupon \(coupon.code) already exists")
             }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO coupon (code, description, percentBP, amount, scope, expiresOn, singleUse)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -163,7 +169,8 @@ extension Store {
     }
 
     public func coupons() async throws -> [Coupon] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM coupon ORDER BY code").map(Self.coupon) }
+        try await read { db in try Row.fetchAll(cached: db, sql: "SELECT * FROM coupon ORDER BY code").map(Self.coupon)
+        }
     }
 
     static func coupon(_ row: Row) -> Coupon {

@@ -35,7 +35,7 @@ extension Store {
         }
         let request = Request(client: client, patients: patients)
         return try await once(id: commandID, kind: "client.save", request: request) { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO client (id, name, phone, email, isStaff, isShelter, creditApproved, creditLimit)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -50,7 +50,7 @@ extension Store {
             )
             for patient in patients {
                 if let owner = try String.fetchOne(
-                    db,
+                    cached: db,
                     sql: "SELECT clientId FROM patient WHERE id = ?",
                     arguments: [patient.id]
                 ),
@@ -58,7 +58,7 @@ extension Store {
                 {
                     throw POSError.conflict("patient \(patient.id) belongs to client \(owner)")
                 }
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO patient (id, clientId, name, species) VALUES (?, ?, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, species = excluded.species
@@ -88,14 +88,14 @@ extension Store {
 
     public func clients() async throws -> [ClientRecord] {
         try await read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM client ORDER BY id").compactMap {
+            try String.fetchAll(cached: db, sql: "SELECT id FROM client ORDER BY id").compactMap {
                 try Self.clientRecord($0, db)
             }
         }
     }
 
     static func clientRecord(_ id: String, _ db: Database) throws -> ClientRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(cached: db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id]) else {
             return nil
         }
         let client = Client(
@@ -109,7 +109,7 @@ extension Store {
             creditLimit: Money(minorUnits: row["creditLimit"])
         )
         let patients = try Row.fetchAll(
-            db,
+            cached: db,
             sql: "SELECT * FROM patient WHERE clientId = ? ORDER BY id",
             arguments: [id]
         ).map {
@@ -122,7 +122,7 @@ extension Store {
     static func accountBalance(_ clientID: String, _ db: Database) throws -> Money {
         Money(
             minorUnits: try Int64.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE clientId = ? AND tender = 'account'",
                 arguments: [clientID]
             )!

@@ -18,7 +18,7 @@ extension Store {
         let at = now()
         return try await transaction { db in
             if let row = try Row.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT kind, digest, result FROM command WHERE id = ?",
                 arguments: [id]
             ) {
@@ -28,7 +28,7 @@ extension Store {
                 return try CanonicalJSON.decode(Result.self, row["result"])
             }
             let result = try body(db)
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO command (id, kind, digest, result, at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, kind, digest, try CanonicalJSON.encode(result), at]
             )
@@ -39,7 +39,7 @@ extension Store {
     /// Whether a command id was already used (a replay will return its stored result).
     public func commandExists(_ id: String) async throws -> Bool {
         try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM command WHERE id = ?", arguments: [id]) ?? false
+            try Bool.fetchOne(cached: db, sql: "SELECT 1 FROM command WHERE id = ?", arguments: [id]) ?? false
         }
     }
 
@@ -52,7 +52,10 @@ extension Store {
         at: Int64,
         payload: some Encodable
     ) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM journal ORDER BY sequence DESC LIMIT 1")
+        let last = try Row.fetchOne(
+            cached: db,
+            sql: "SELECT sequence, hash FROM journal ORDER BY sequence DESC LIMIT 1"
+        )
         let sequence: Int64 = (last?["sequence"] ?? 0) + 1
         let previous: String = last?["hash"] ?? JournalChain.genesis
         let json = try CanonicalJSON.encode(payload)
@@ -66,7 +69,7 @@ extension Store {
             payload: json,
             previousHash: previous
         )
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO journal (sequence, at, kind, employee, terminal, subject, payload, previousHash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -96,7 +99,7 @@ extension Store {
 
     static func verifyJournal(_ db: Database) throws -> JournalVerifier {
         var verifier = JournalVerifier()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY sequence")
+        let cursor = try Row.fetchCursor(cached: db, sql: "SELECT * FROM journal ORDER BY sequence")
         while let row = try cursor.next() {
             verifier.check(journalEntry(row))
         }
@@ -107,7 +110,7 @@ extension Store {
     public func journalEntries(limit: Int = 100, after sequence: Int64 = 0) async throws -> [JournalEntry] {
         try await read { db in
             try Row.fetchAll(
-                db,
+                cached: db,
                 sql: "SELECT * FROM journal WHERE sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [sequence, limit]
             ).map {

@@ -28,7 +28,7 @@ extension Store {
                 db
             )
             let inputs = try CheckoutPlanner.resolveLines(lines, context: context)
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
                 arguments: [clientID, clerk.terminal, clerk.employee.id, at]
             )
@@ -118,9 +118,9 @@ extension Store {
             let number: Int64
             if let open = request.invoice {
                 number = open
-                try db.execute(sql: "DELETE FROM invoiceLine WHERE invoiceNumber = ?", arguments: [open])
+                try db.executeCached(sql: "DELETE FROM invoiceLine WHERE invoiceNumber = ?", arguments: [open])
             } else {
-                try db.execute(
+                try db.executeCached(
                     sql:
                         "INSERT INTO invoice (clientId, status, terminal, openedBy, openedAt) VALUES (?, 'open', ?, ?, ?)",
                     arguments: [request.client, clerk.terminal, clerk.employee.id, at]
@@ -218,7 +218,7 @@ extension Store {
             }
             let returned =
                 -(try Int64.fetchOne(
-                    db,
+                    cached: db,
                     sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE reverses = ?",
                     arguments: [request.payment]
                 )!)
@@ -328,7 +328,7 @@ extension Store {
                     payload: try Self.paymentRecord(number, db)!.view
                 )
             }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO invoiceVoid (invoiceNumber, reason, employeeId, approvedBy, at, businessDate)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -355,7 +355,8 @@ extension Store {
 
     public func openInvoices() async throws -> [InvoiceView] {
         try await read { db in
-            try Int64.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'open' ORDER BY number").map {
+            try Int64.fetchAll(cached: db, sql: "SELECT number FROM invoice WHERE status = 'open' ORDER BY number").map
+            {
                 try Self.invoiceView($0, db)
             }
         }
@@ -388,27 +389,36 @@ extension Store {
         let policy = try Self.policy(db)
         var coupons: [String: (coupon: Coupon, redeemed: Bool)] = [:]
         for code in discountCodes {
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code]) else {
+            guard let row = try Row.fetchOne(cached: db, sql: "SELECT * FROM coupon WHERE code = ?", arguments: [code])
+            else {
                 continue
             }
             let redeemed =
-                try Row.fetchOne(db, sql: "SELECT 1 FROM couponRedemption WHERE couponCode = ?", arguments: [code])
+                try Row.fetchOne(
+                    cached: db,
+                    sql: "SELECT 1 FROM couponRedemption WHERE couponCode = ?",
+                    arguments: [code]
+                )
                 != nil
             coupons[code] = (Self.coupon(row), redeemed)
         }
         // Only the items the request names: a clinic's catalog runs to thousands of items.
         var items: [String: CatalogItem] = [:]
         for code in Set(itemCodes) {
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM catalogItem WHERE code = ?", arguments: [code]) {
+            if let row = try Row.fetchOne(
+                cached: db,
+                sql: "SELECT * FROM catalogItem WHERE code = ?",
+                arguments: [code]
+            ) {
                 items[code] = Self.catalogItem(row)
             }
         }
         var taxRates: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT code, ratePPM FROM taxCategory") {
+        for row in try Row.fetchAll(cached: db, sql: "SELECT code, ratePPM FROM taxCategory") {
             taxRates[row["code"]] = row["ratePPM"]
         }
         var employees: [String: Employee] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM employee") {
+        for row in try Row.fetchAll(cached: db, sql: "SELECT * FROM employee") {
             let employee = Self.employee(row)
             employees[employee.id] = employee
         }
@@ -432,7 +442,7 @@ extension Store {
     static func openInvoice(_ number: Int64, _ db: Database) throws -> (client: String, lines: [LineInput]) {
         guard
             let row = try Row.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT clientId, status FROM invoice WHERE number = ?",
                 arguments: [number]
             )
@@ -447,7 +457,7 @@ extension Store {
         // A line keeps the item as it was when it was added: a later price change or deactivation does not
         // reprice or drop what the visit already used.
         let lines = try Row.fetchAll(
-            db,
+            cached: db,
             sql: "SELECT * FROM invoiceLine WHERE invoiceNumber = ? ORDER BY lineNumber",
             arguments: [number]
         ).map { line in
@@ -484,7 +494,7 @@ extension Store {
     }
 
     static func insertLine(_ line: PricedLine, lineNumber: Int, invoice: Int64, _ db: Database) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO invoiceLine (invoiceNumber, lineNumber, patientId, itemCode, description, kind, taxCategory,
                     quantity, unitPrice, extended, discount, taxRatePPM, tax, providerId)
@@ -511,7 +521,7 @@ extension Store {
                 case .percent(let percent): percent.description
                 case .amount(let amount): amount.description
                 }
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO invoiceDiscount (invoiceNumber, sequence, class, method, target, couponCode, base, amount,
                         appliedBy, approvedBy, reason)
@@ -524,7 +534,7 @@ extension Store {
                 ]
             )
             for (lineIndex, share) in discount.priced.allocations.enumerated() where share.isPositive {
-                try db.execute(
+                try db.executeCached(
                     sql: """
                         INSERT INTO discountAllocation (invoiceNumber, discountSequence, lineNumber, amount)
                         VALUES (?, ?, ?, ?)
@@ -533,14 +543,14 @@ extension Store {
                 )
             }
             if let code = spec.couponCode, let coupon = context.coupons[code]?.coupon {
-                try db.execute(
+                try db.executeCached(
                     sql: "INSERT INTO couponRedemption (couponCode, invoiceNumber, singleUse) VALUES (?, ?, ?)",
                     arguments: [code, number, coupon.singleUse]
                 )
             }
         }
         let invoice = plan.invoice
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE invoice SET status = 'posted', postedBy = ?, postedAt = ?, businessDate = ?, subtotal = ?,
                     discountTotal = ?, taxTotal = ?, total = ?
@@ -567,7 +577,7 @@ extension Store {
         at: Int64,
         _ db: Database
     ) throws -> Int64 {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO payment (invoiceNumber, clientId, kind, tender, amount, tendered, change, checkNumber, checkBank,
                     checkPayer, checkIdNumber, cardBrand, cardLast4, authCode, cardTerminal, reverses, reason, approvedBy,
@@ -586,7 +596,9 @@ extension Store {
     }
 
     static func paymentRecord(_ number: Int64, _ db: Database) throws -> PaymentRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE number = ?", arguments: [number]).map(paymentRecord)
+        try Row.fetchOne(cached: db, sql: "SELECT * FROM payment WHERE number = ?", arguments: [number]).map(
+            paymentRecord
+        )
     }
 
     static func paymentRecord(_ row: Row) -> PaymentRecord {
@@ -628,13 +640,14 @@ extension Store {
     }
 
     static func isVoid(_ invoice: Int64, _ db: Database) throws -> Bool {
-        try Row.fetchOne(db, sql: "SELECT 1 FROM invoiceVoid WHERE invoiceNumber = ?", arguments: [invoice]) != nil
+        try Row.fetchOne(cached: db, sql: "SELECT 1 FROM invoiceVoid WHERE invoiceNumber = ?", arguments: [invoice])
+            != nil
     }
 
     static func invoiceView(_ number: Int64, _ db: Database) throws -> InvoiceView {
         guard
             let row = try Row.fetchOne(
-                db,
+                cached: db,
                 sql:
                     "SELECT i.*, c.name AS clientName FROM invoice i JOIN client c ON c.id = i.clientId WHERE i.number = ?",
                 arguments: [number]
@@ -643,7 +656,7 @@ extension Store {
             throw POSError.notFound(what: "invoice", id: String(number))
         }
         let lines = try Row.fetchAll(
-            db,
+            cached: db,
             sql: "SELECT * FROM invoiceLine WHERE invoiceNumber = ? ORDER BY lineNumber",
             arguments: [number]
         ).map { line -> InvoiceView.Line in
@@ -668,7 +681,7 @@ extension Store {
         var pets: [InvoiceView.Pet] = []
         for patientID in lines.map(\.patient) where !pets.contains(where: { $0.patient == patientID }) {
             let patient = try Row.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT name, species FROM patient WHERE id = ?",
                 arguments: [patientID]
             )
@@ -682,7 +695,7 @@ extension Store {
             )
         }
         let discounts = try Row.fetchAll(
-            db,
+            cached: db,
             sql: "SELECT * FROM invoiceDiscount WHERE invoiceNumber = ? ORDER BY sequence",
             arguments: [number]
         ).map {
@@ -698,12 +711,12 @@ extension Store {
             )
         }
         let payments = try Row.fetchAll(
-            db,
+            cached: db,
             sql: "SELECT * FROM payment WHERE invoiceNumber = ? ORDER BY number",
             arguments: [number]
         ).map { paymentRecord($0).view }
         let voidReason = try String.fetchOne(
-            db,
+            cached: db,
             sql: "SELECT reason FROM invoiceVoid WHERE invoiceNumber = ?",
             arguments: [number]
         )

@@ -9,7 +9,7 @@ extension Store {
             let policy = try Self.policy(db)
             let day = date.text
             let categories = try Row.fetchAll(
-                db,
+                cached: db,
                 sql: """
                     SELECT l.kind, COUNT(*) AS lines, SUM(l.extended) AS gross, SUM(l.discount) AS discounts, SUM(l.tax) AS tax
                     FROM invoice i JOIN invoiceLine l ON l.invoiceNumber = i.number
@@ -28,7 +28,7 @@ extension Store {
                 )
             }.sorted { ItemKind.allCases.firstIndex(of: $0.kind)! < ItemKind.allCases.firstIndex(of: $1.kind)! }
             let discounts = try Row.fetchAll(
-                db,
+                cached: db,
                 sql: """
                     SELECT d.class, COUNT(*) AS count, SUM(d.amount) AS amount
                     FROM invoice i JOIN invoiceDiscount d ON d.invoiceNumber = i.number
@@ -45,7 +45,7 @@ extension Store {
                 )
             }
             let tenders = try Row.fetchAll(
-                db,
+                cached: db,
                 sql: """
                     SELECT tender,
                         SUM(kind = 'payment') AS payments,
@@ -69,21 +69,21 @@ extension Store {
             let change = tenders.map { Money(minorUnits: $0["change"]) }.sum()
             let refundCredits =
                 -(try Int64.fetchOne(
-                    db,
+                    cached: db,
                     sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE businessDate = ? AND kind = 'refund'",
                     arguments: [day]
                 )!)
             let posted = try Int.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT COUNT(*) FROM invoice WHERE businessDate = ? AND status = 'posted'",
                 arguments: [day]
             )!
             let voided = try Int.fetchOne(
-                db,
+                cached: db,
                 sql: "SELECT COUNT(*) FROM invoiceVoid WHERE businessDate = ?",
                 arguments: [day]
             )!
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'open'")!
+            let open = try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'open'")!
             return DayReport(
                 date: date,
                 clinic: policy.clinicName,
@@ -136,20 +136,20 @@ extension Store {
         try await Task.detached { try source.backup(to: copy) }.value
         let counts: (Int, Int) = try await read { db in
             (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")!,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!
+                try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM invoice")!,
+                try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM payment")!
             )
         }
         let check = try await copy.read { db -> BackupCheck in
-            let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer"
+            let integrity = try String.fetchOne(cached: db, sql: "PRAGMA integrity_check") ?? "no answer"
             let verifier = try Self.verifyJournal(db)
             if let problem = verifier.problem { throw POSError.conflict("backup journal does not verify: \(problem)") }
             return BackupCheck(
                 path: destination,
                 integrity: integrity,
                 journalEntries: verifier.count,
-                invoices: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")!,
-                payments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment")!
+                invoices: try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM invoice")!,
+                payments: try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM payment")!
             )
         }
         guard check.integrity == "ok" else {

@@ -21,10 +21,10 @@ extension Store {
         let at = now()
         let clerk = Operator(employee: manager, terminal: terminal)
         return try await transaction { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM employee")! == 0 else {
+            guard try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! == 0 else {
                 throw POSError.conflict("the clinic is already set up; add employees with `vetpos employees add`")
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO setting (key, value) VALUES ('policy', ?)",
                 arguments: [try CanonicalJSON.encode(policy)]
             )
@@ -46,14 +46,14 @@ extension Store {
     }
 
     public func isSetUp() async throws -> Bool {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM employee")! > 0 }
+        try await read { db in try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! > 0 }
     }
 
     /// Signs an employee in at a terminal. A wrong id, a wrong PIN and an inactive employee all fail alike.
     public func signIn(employee id: String, pin: String, terminal: String) async throws -> Operator {
         try Identifier.validate(terminal, field: "terminal")
         let found = try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM employee WHERE id = ?", arguments: [id]).map {
+            try Row.fetchOne(cached: db, sql: "SELECT * FROM employee WHERE id = ?", arguments: [id]).map {
                 (employee: Self.employee($0), pinHash: $0["pinHash"] as String)
             }
         }
@@ -71,7 +71,7 @@ extension Store {
         for approval in approvals {
             if let hash = try await read({ db in
                 try String.fetchOne(
-                    db,
+                    cached: db,
                     sql: "SELECT pinHash FROM employee WHERE id = ? AND active = 1",
                     arguments: [approval.employee]
                 )
@@ -106,7 +106,9 @@ extension Store {
         let at = now()
         let change = EmployeeChange(id: employee.id, name: employee.name, role: employee.role, active: employee.active)
         return try await once(id: commandID, kind: "employee.add", request: change) { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id]) == nil
+            guard
+                try Row.fetchOne(cached: db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id])
+                    == nil
             else {
                 throw POSError.conflict("employee \(employee.id) already exists")
             }
@@ -145,14 +147,16 @@ extension Store {
             kind: "employee.update",
             request: Request(change: change, pinChanged: hash != nil)
         ) { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id]) != nil
+            guard
+                try Row.fetchOne(cached: db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id])
+                    != nil
             else {
                 throw POSError.notFound(what: "employee", id: employee.id)
             }
             if employee.id == clerk.employee.id && (employee.role != .manager || !employee.active) {
                 throw POSError.conflict("managers cannot demote or deactivate themselves")
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE employee SET name = ?, role = ?, active = ?, pinHash = COALESCE(?, pinHash) WHERE id = ?",
                 arguments: [employee.name, employee.role.rawValue, employee.active, hash, employee.id]
             )
@@ -169,7 +173,9 @@ extension Store {
     }
 
     public func employees() async throws -> [Employee] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM employee ORDER BY id").map(Self.employee) }
+        try await read { db in
+            try Row.fetchAll(cached: db, sql: "SELECT * FROM employee ORDER BY id").map(Self.employee)
+        }
     }
 
     static func employee(_ row: Row) -> Employee {
@@ -177,14 +183,14 @@ extension Store {
     }
 
     static func insert(_ employee: Employee, pinHash: String, _ db: Database) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO employee (id, name, role, pinHash, active) VALUES (?, ?, ?, ?, ?)",
             arguments: [employee.id, employee.name, employee.role.rawValue, pinHash, employee.active]
         )
     }
 
     static func upsert(_ category: TaxCategory, _ db: Database) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO taxCategory (code, name, ratePPM) VALUES (?, ?, ?)
                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, ratePPM = excluded.ratePPM

@@ -31,6 +31,9 @@ public final class Store: Sendable {
         }
         self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets the writer to synchronous=NORMAL after prepareDatabase when it enables WAL; a checkout
+        // acknowledged to the desk must survive a power cut, so the writer is set back to FULL here.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.pinHasher = pinHasher
         now = clock
         try Schema.migrator.migrate(pool)
@@ -57,8 +60,18 @@ public final class Store: Sendable {
         try await read { db in try Self.policy(db) }
     }
 
+    /// The writer connection's journal mode and `synchronous` level (2 = FULL), as SQLite reports them.
+    public func durability() async throws -> (journalMode: String, synchronous: Int) {
+        try await pool.writeWithoutTransaction { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
+        }
+    }
+
     static func policy(_ db: Database) throws -> ClinicPolicy {
-        guard let json = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'policy'") else {
+        guard let json = try String.fetchOne(cached: db, sql: "SELECT value FROM setting WHERE key = 'policy'") else {
             throw POSError.conflict("the clinic is not set up yet: run `vetpos setup` first")
         }
         return try JSONDecoder().decode(ClinicPolicy.self, from: Data(json.utf8))
