@@ -48,6 +48,7 @@ let package = Package(
                 "CheckoutFixture",
                 .product(name: "POSCore", package: "VetPOS"),
                 .product(name: "POSStorage", package: "VetPOS"),
+                .product(name: "POSTestSupport", package: "VetPOS"),
             ],
             swiftSettings: strict
         ),

@@ -5,10 +5,12 @@
 #
 # Builds /work/shared/perf/checkout_bench.c (gcc -O2) and the CheckoutThroughput tool (swift build -c release), then
 # runs, -r times and interleaved so both see the same machine load, on one temp folder:
-#   C       checkout_bench -j wal -s full   -n N   the machine's limit for durable (power-loss safe) commits
-#   C       checkout_bench -j wal -s normal -n N   the same without an fsync per commit (the setting GRDB's
-#                                                   DatabasePool actually leaves the Store's writer on; README.md)
-#   VetPOS  CheckoutThroughput -n N                 N checkouts through POSStorage.Store
+#   C       checkout_bench -j wal -s full   -n N   the machine's limit for durable (power-loss safe) commits: the
+#                                                   like-for-like reference (the Store's writer runs synchronous=FULL)
+#   VetPOS  CheckoutThroughput -n N                 N checkouts through POSStorage.Store (its line shows the writer's
+#                                                   synchronous level as SQLite reports it: 2 = FULL)
+#   C       checkout_bench -j wal -s normal -n N   the same C without an fsync per commit (for scale: what the
+#                                                   fsync costs on this disk right now)
 # and prints every run's key=value line, the medians, and the ratios VetPOS / C.
 #
 # shared/ is $VETPOS_SHARED, else $(git rev-parse --show-toplevel)/../shared.
@@ -25,7 +27,7 @@ while getopts "n:r:m:c:h" opt; do
     m) mode=$OPTARG ;;
     c) extra=$OPTARG ;;
     *)
-        sed -n '2,16p' "$0"
+        sed -n '2,18p' "$0"
         exit 2
         ;;
     esac
@@ -126,13 +128,25 @@ END {
     }
     printf "A clinic day of 150 checkouts at the VetPOS median rate: %.2f s of commit time.\n", \
         150 / med["vetpos", "commits_per_s"]
+    # The synchronous level of the writer connection, as each VetPOS run read it back from SQLite (2 = FULL).
+    levels = ""; notfull = 0
+    for (i = 1; i <= count["vetpos"]; i++) {
+        s = (("vetpos", i, "synchronous") in val) ? val["vetpos", i, "synchronous"] : "?"
+        levels = levels (i > 1 ? " " : "") s
+        if (s != "2") notfull = 1
+    }
+    printf "VetPOS writer synchronous per run (2 = FULL, as C with -s full): %s\n", levels
+    if (notfull) {
+        print ""
+        print "WARNING: a VetPOS run did not report its writer on synchronous=FULL (2): its commits are not durable"
+        print "one by one, so the ratio to C with FULL compares unlike work. See README.md."
+    }
     if (med["vetpos", "dev_flushes_per_commit"] >= 0 && med["vetpos", "dev_flushes_per_commit"] < 0.5 \
         && med["c_full", "dev_flushes_per_commit"] >= 0.9) {
         print ""
         printf "WARNING: VetPOS made %.2f device flushes per commit against %.2f for C with FULL:\n", \
             med["vetpos", "dev_flushes_per_commit"], med["c_full", "dev_flushes_per_commit"]
-        print "its commits are not flushed one by one (the writer connection is not on synchronous=FULL), so the"
-        print "FULL ratio compares unlike work and swings with fsync latency; the NORMAL ratio is like for like."
-        print "See README.md."
+        print "its commits are not flushed one by one (whatever synchronous level it reports), so the FULL ratio"
+        print "compares unlike work and swings with fsync latency. See README.md."
     }
 }' "$results"

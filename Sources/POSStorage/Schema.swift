@@ -14,6 +14,9 @@ enum Schema {
         migrator.registerMigration("v2: posted discounts are immutable") { db in
             try db.execute(sql: postedNoInsert(["invoiceDiscount", "discountAllocation", "couponRedemption"]))
         }
+        migrator.registerMigration("v3: cash drawers") { db in
+            try db.execute(sql: drawers)
+        }
         return migrator
     }
 
@@ -256,6 +259,87 @@ enum Schema {
             """
         }.joined()
     }
+
+    /// Drawer sessions, their events and the counts by denomination of every count event. A closed session and
+    /// everything of it is immutable; corrections are adjustment events in a later session.
+    static let drawers =
+        """
+        CREATE TABLE drawerSession (
+            id INTEGER PRIMARY KEY,
+            drawer TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'ended', 'closed')),
+            openedBy TEXT NOT NULL REFERENCES employee(id),
+            openedAt INTEGER NOT NULL,
+            cashier TEXT NOT NULL REFERENCES employee(id),
+            endedAt INTEGER,
+            closedBy TEXT REFERENCES employee(id),
+            closedAt INTEGER,
+            zNumber INTEGER,
+            closeNote TEXT,
+            approvedBy TEXT REFERENCES employee(id),
+            checksCounted TEXT,
+            cardSlips TEXT,
+            CHECK (state <> 'closed' OR (closedAt IS NOT NULL AND closedBy IS NOT NULL AND zNumber IS NOT NULL)),
+            UNIQUE (drawer, zNumber)
+        ) STRICT;
+        -- One session at a time per drawer: a new one opens only after the last is closed.
+        CREATE UNIQUE INDEX drawerOneActive ON drawerSession(drawer) WHERE state <> 'closed';
+
+        CREATE TABLE drawerEvent (
+            session INTEGER NOT NULL REFERENCES drawerSession(id),
+            sequence INTEGER NOT NULL CHECK (sequence > 0),
+            kind TEXT NOT NULL CHECK (kind IN ('open', 'paidIn', 'paidOut', 'safeDrop', 'noSale', 'handover',
+                'closeCount', 'recount', 'adjustment')),
+            amount INTEGER NOT NULL,
+            reason TEXT,
+            employee TEXT NOT NULL REFERENCES employee(id),
+            otherEmployee TEXT REFERENCES employee(id),
+            correctsSession INTEGER REFERENCES drawerSession(id),
+            at INTEGER NOT NULL,
+            CHECK (kind NOT IN ('paidIn') OR amount > 0),
+            CHECK (kind NOT IN ('paidOut', 'safeDrop') OR amount < 0),
+            CHECK (kind NOT IN ('open', 'noSale', 'handover', 'closeCount', 'recount') OR amount = 0),
+            PRIMARY KEY (session, sequence)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX drawerEventCorrects ON drawerEvent(correctsSession) WHERE correctsSession IS NOT NULL;
+
+        CREATE TABLE drawerCount (
+            session INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            denomination TEXT NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (session, sequence, denomination),
+            FOREIGN KEY (session, sequence) REFERENCES drawerEvent(session, sequence)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Reduce to float: what stayed in the drawer and what went to the bank, by denomination.
+        CREATE TABLE drawerSplit (
+            session INTEGER NOT NULL REFERENCES drawerSession(id),
+            part TEXT NOT NULL CHECK (part IN ('keep', 'deposit')),
+            denomination TEXT NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (session, part, denomination)
+        ) STRICT, WITHOUT ROWID;
+
+        ALTER TABLE payment ADD COLUMN drawerSession INTEGER REFERENCES drawerSession(id);
+        ALTER TABLE payment ADD COLUMN drawerAfterEvent INTEGER;
+        CREATE INDEX paymentByDrawer ON payment(drawerSession) WHERE drawerSession IS NOT NULL;
+
+        CREATE TRIGGER drawerSessionClosedNoUpdate BEFORE UPDATE ON drawerSession WHEN OLD.state = 'closed'
+        BEGIN SELECT RAISE(ABORT, 'closed drawer sessions are immutable'); END;
+        CREATE TRIGGER drawerSessionNoDelete BEFORE DELETE ON drawerSession
+        BEGIN SELECT RAISE(ABORT, 'drawer sessions are never deleted'); END;
+        CREATE TRIGGER drawerSessionNoReopen BEFORE UPDATE OF state ON drawerSession
+        WHEN (OLD.state = 'ended' AND NEW.state = 'open')
+        BEGIN SELECT RAISE(ABORT, 'a counted drawer session is never reopened'); END;
+        """ + ["drawerEvent", "drawerCount", "drawerSplit"].map { table in
+            """
+
+            CREATE TRIGGER \(table)ClosedNoInsert BEFORE INSERT ON \(table)
+            WHEN (SELECT state FROM drawerSession WHERE id = NEW.session) = 'closed'
+            BEGIN SELECT RAISE(ABORT, 'closed drawer sessions are immutable'); END;
+            """
+        }.joined() + appendOnly(["drawerEvent", "drawerCount", "drawerSplit"])
 
     /// Triggers that refuse every UPDATE and DELETE on a table.
     static func appendOnly(_ tables: [String]) -> String {

@@ -577,19 +577,29 @@ extension Store {
         at: Int64,
         _ db: Database
     ) throws -> Int64 {
+        // Every payment taken while this terminal's drawer is open belongs to that session; cash in or out, and a
+        // check into or back out of the drawer, cannot happen without one.
+        let drawer = try openDrawerSession(context.clerk.terminal, db)
+        let touchesDrawer = draft.tender == .cash || (draft.tender == .check && kind != .refund)
+        if touchesDrawer && drawer == nil {
+            throw POSError.conflict(
+                "no drawer is open at terminal \(context.clerk.terminal): open it with a count before taking "
+                    + "\(draft.tender.rawValue)"
+            )
+        }
         try db.executeCached(
             sql: """
                 INSERT INTO payment (invoiceNumber, clientId, kind, tender, amount, tendered, change, checkNumber, checkBank,
                     checkPayer, checkIdNumber, cardBrand, cardLast4, authCode, cardTerminal, reverses, reason, approvedBy,
-                    employeeId, terminal, at, businessDate)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    employeeId, terminal, at, businessDate, drawerSession, drawerAfterEvent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 invoice, context.client.id, kind.rawValue, draft.tender.rawValue, draft.amount.minorUnits,
                 draft.tendered.minorUnits, draft.change.minorUnits, draft.check?.number, draft.check?.bank,
                 draft.check?.payer, draft.check?.idNumber, draft.card?.brand.rawValue, draft.card?.last4,
                 draft.card?.authCode, draft.card?.terminalId, reverses, reason, approvedBy, context.clerk.employee.id,
-                context.clerk.terminal, at, context.businessDate.text,
+                context.clerk.terminal, at, context.businessDate.text, drawer?.id, drawer?.lastEvent,
             ]
         )
         return db.lastInsertedRowID

@@ -5,9 +5,9 @@ import POSStorage
 import POSTestSupport
 import Synchronization
 
-// The durable checkout path through the real Store: a temp-file SQLite database in WAL mode (meant to be
-// synchronous=FULL; GRDB currently leaves the writer on NORMAL, see README.md), one BEGIN IMMEDIATE transaction
-// per checkout (command row, invoice, lines, discounts, payments, journal entries).
+// The durable checkout path through the real Store: a temp-file SQLite database in WAL mode with the writer on
+// synchronous=FULL (an fsync per commit), one BEGIN IMMEDIATE transaction per checkout (command row, invoice, lines,
+// discounts, payments, journal entries).
 // Each iteration is one checkout, so wall clock is the latency of one commit and throughput is commits per second.
 //
 // Run: cd Benchmarks && swift package benchmark            (all of them, about 1 minute once built)

@@ -133,31 +133,13 @@ public final class CheckoutFixture: Sendable {
         for (employee, pin) in TestClinic.staff where employee.id != manager.employee.id {
             _ = try await store.addEmployee(employee, pin: pin, commandID: nextID("employee"), by: office)
         }
-        _ = try await store.importCatalog(catalog, commandID: nextID("catalog"), by: office)
+        _ = try await store.importCatalog(TestClinic.catalog, commandID: nextID("catalog"), by: office)
         if extraItems > 0 {
             _ = try await store.importCatalog(generatedItems(extraItems), commandID: nextID("catalog"), by: office)
         }
         for (client, patients) in TestClinic.clients {
             _ = try await store.saveClient(client, patients: patients, commandID: nextID("client"), by: office)
         }
-    }
-
-    /// TestClinic's catalog with every barcode's check digit made right: TestClinic's FOOD barcode `052742462108` has a
-    /// wrong GS1 check digit (it should be 3), so `importCatalog` refuses TestClinic.catalog as it stands.
-    public static let catalog: [CatalogItem] = TestClinic.catalog.map { item in
-        guard let barcode = item.barcode, !Barcode.isCheckDigitValid(barcode) else { return item }
-        var fixed = item
-        fixed.barcode = String(barcode.dropLast()) + String(checkDigit(String(barcode.dropLast())))
-        return fixed
-    }
-
-    /// The GS1 check digit for the digits before it.
-    static func checkDigit(_ body: String) -> Int {
-        var sum = 0
-        for (offset, digit) in body.compactMap(\.wholeNumberValue).reversed().enumerated() {
-            sum += digit * (offset % 2 == 0 ? 3 : 1)
-        }
-        return (10 - sum % 10) % 10
     }
 
     /// `count` plausible products and services (no barcodes), spread over the tax categories.
@@ -177,7 +159,7 @@ public final class CheckoutFixture: Sendable {
 
     /// Prices lines by the same rules checkout uses, from TestClinic's catalog and tax rates.
     static func price(_ lines: [LineRequest], discounts: [DiscountSpec]) throws -> Money {
-        let items = Dictionary(uniqueKeysWithValues: catalog.map { ($0.code, $0) })
+        let items = Dictionary(uniqueKeysWithValues: TestClinic.catalog.map { ($0.code, $0) })
         let rates = Dictionary(uniqueKeysWithValues: TestClinic.taxCategories.map { ($0.code, $0.ratePPM) })
         let inputs = lines.map {
             LineInput(patientId: $0.patient, item: items[$0.item]!, quantity: $0.quantity, providerId: $0.provider)

@@ -2,6 +2,7 @@ import CheckoutFixture
 import Foundation
 import POSCore
 import POSStorage
+import POSTestSupport
 
 /// N durable checkouts through the real `Store`, one after the other (one transaction each), timed per commit like
 /// /work/shared/perf/checkout_bench.c, printed as one key=value line in the same keys so both can be compared.
@@ -82,6 +83,9 @@ struct CheckoutThroughput {
         )
         let setup = seconds(clock.now - setupStart)
         defer { if !options.keep { fixture.removeFiles() } }
+        // What SQLite says the writer connection runs with (synchronous 2 = FULL, like `checkout_bench -s full`), so
+        // that the line shows the comparison with C is like for like.
+        let durability = try await fixture.store.durability()
 
         // Requests (with their unique ids) are built before the clock starts, like the C program's prepared inputs.
         let requests = (0..<options.count).map { _ in
@@ -109,7 +113,9 @@ struct CheckoutThroughput {
             [
                 "impl=vetpos",
                 "mode=\(options.mode)",
-                "catalog_items=\(CheckoutFixture.catalog.count + options.extraItems)",
+                "catalog_items=\(TestClinic.catalog.count + options.extraItems)",
+                "journal=\(durability.journalMode)",
+                "synchronous=\(durability.synchronous)",
                 "checkouts=\(k)",
                 "commits=\(k)",
                 "setup_s=\(String(format: "%.3f", setup))",

@@ -7,17 +7,21 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
     public var discountCeilings: [Role: Percent]
     /// Refunds above this amount need a manager.
     public var refundApprovalThreshold: Money
+    /// Denominations, float, tolerance and paid-in/out reasons of the cash drawers.
+    public var drawer: DrawerPolicy
 
     public init(
         clinicName: String = "VetPOS Animal Hospital",
         timeZone: String = "America/Chicago",
         discountCeilings: [Role: Percent] = ClinicPolicy.defaultCeilings,
-        refundApprovalThreshold: Money = .cents(100_00)
+        refundApprovalThreshold: Money = .cents(100_00),
+        drawer: DrawerPolicy = DrawerPolicy()
     ) {
         self.clinicName = clinicName
         self.timeZone = timeZone
         self.discountCeilings = discountCeilings
         self.refundApprovalThreshold = refundApprovalThreshold
+        self.drawer = drawer
     }
 
     public static let defaultCeilings: [Role: Percent] = [
@@ -30,7 +34,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
 
     public func ceiling(for role: Role) -> Percent { discountCeilings[role] ?? Percent(basisPoints: 0) }
 
-    enum CodingKeys: String, CodingKey { case clinicName, timeZone, discountCeilings, refundApprovalThreshold }
+    enum CodingKeys: String, CodingKey { case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer }
 
     // Ceilings are keyed by role name, so the JSON is an object whose keys sort, not an array in hash order.
     public init(from decoder: any Decoder) throws {
@@ -50,6 +54,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         }
         discountCeilings = ceilings
         refundApprovalThreshold = try container.decode(Money.self, forKey: .refundApprovalThreshold)
+        // Clinics set up before drawers existed get the default drawer policy.
+        drawer = try container.decodeIfPresent(DrawerPolicy.self, forKey: .drawer) ?? DrawerPolicy()
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -61,6 +67,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
             forKey: .discountCeilings
         )
         try container.encode(refundApprovalThreshold, forKey: .refundApprovalThreshold)
+        try container.encode(drawer, forKey: .drawer)
     }
 
     public func validate() throws(POSError) {
@@ -69,6 +76,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         for (role, ceiling) in discountCeilings where !(0...10_000).contains(ceiling.basisPoints) {
             throw .invalid(field: "discountCeilings.\(role.rawValue)", reason: "must be between 0 and 100 percent")
         }
+        try drawer.validate()
         guard !refundApprovalThreshold.isNegative else {
             throw .invalid(field: "refundApprovalThreshold", reason: "must not be negative")
         }

@@ -9,14 +9,14 @@ public enum Role: String, Codable, CaseIterable, Sendable {
         case .csr:
             [
                 .openInvoice, .addVisitLines, .ringSales, .applyDiscount, .takePayment, .refund, .manageClients,
-                .viewReports,
+                .viewReports, .handleDrawer, .noSale,
             ]
         case .technician, .veterinarian:
             [.openInvoice, .addVisitLines, .ringSales, .applyDiscount, .takePayment, .manageClients]
         case .manager:
             Set(Permission.allCases)
         case .bookkeeper:
-            [.viewReports, .verifyJournal, .exportData, .backup]
+            [.viewReports, .verifyJournal, .exportData, .backup, .viewDrawerTotals]
         }
     }
 
@@ -41,6 +41,11 @@ public enum Permission: String, CaseIterable, Sendable {
     case verifyJournal = "verify the journal"
     case exportData = "export data"
     case backup = "back up the database"
+    case handleDrawer = "open, count and close cash drawers"
+    case noSale = "open the drawer without a sale"
+    case verifyDrawer = "verify drawer closes and accept variances"
+    case adjustDrawer = "record drawer adjustments"
+    case viewDrawerTotals = "see expected cash of a drawer"
 }
 
 public struct Employee: Hashable, Sendable, Codable {

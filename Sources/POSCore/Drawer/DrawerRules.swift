@@ -1,0 +1,45 @@
+/// The checks on each drawer action, before anything is stored.
+public enum DrawerRules {
+    public static func requireState(_ state: DrawerState, is expected: DrawerState, drawer: String, action: String) throws(POSError) {
+        guard state == expected else {
+            let now =
+                switch state {
+                case .open: "is open"
+                case .ended: "has been counted for closing and waits for verification"
+                case .closed: "is closed"
+                }
+            throw .conflict("cannot \(action): the session of drawer \(drawer) \(now)")
+        }
+    }
+
+    /// A paid-in or paid-out: a positive amount, a reason from the clinic's list, and a note for `other`.
+    public static func checkPaid(
+        amount: Money,
+        reason: String,
+        note: String?,
+        reasons: [String],
+        field: String
+    ) throws(POSError) {
+        guard amount.isPositive else { throw .invalid(field: "\(field) amount", reason: "must be positive") }
+        guard reasons.contains(reason) else {
+            throw .invalid(field: "\(field) reason", reason: "'\(reason)' is not one of: \(reasons.joined(separator: ", "))")
+        }
+        if reason == "other" {
+            guard let note, !note.trimmingASCIIWhitespace().isEmpty else {
+                throw .invalid(field: "\(field) note", reason: "say what 'other' was for")
+            }
+        }
+        if let note { try Identifier.validateText(note, field: "\(field) note") }
+    }
+
+    /// The keep count the staff confirm at close must come out of what was counted.
+    public static func checkKeep(_ keep: CashCount, counted: CashCount, denominations: [Denomination]) throws(POSError) {
+        try keep.validate(denominations, field: "--keep")
+        for denomination in denominations where keep[denomination.code] > counted[denomination.code] {
+            throw .invalid(
+                field: "--keep, \(denomination.code)",
+                reason: "keeps \(keep[denomination.code]) but only \(counted[denomination.code]) were counted"
+            )
+        }
+    }
+}
