@@ -332,7 +332,8 @@ enum Schema {
         CREATE TRIGGER drawerSessionNoReopen BEFORE UPDATE OF state ON drawerSession
         WHEN (OLD.state = 'ended' AND NEW.state = 'open')
         BEGIN SELECT RAISE(ABORT, 'a counted drawer session is never reopened'); END;
-        """ + ["drawerEvent", "drawerCount", "drawerSplit"].map { table in
+        """
+        + ["drawerEvent", "drawerCount", "drawerSplit"].map { table in
             """
 
             CREATE TRIGGER \(table)ClosedNoInsert BEFORE INSERT ON \(table)

@@ -11,7 +11,11 @@ extension Store {
             var drawer: String
             var count: CashCount
         }
-        return try await once(id: commandID, kind: "drawer.open", request: Request(drawer: clerk.terminal, count: count)) { db in
+        return try await once(
+            id: commandID,
+            kind: "drawer.open",
+            request: Request(drawer: clerk.terminal, count: count)
+        ) { db in
             let policy = try Self.policy(db).drawer
             try count.validate(policy.denominations, field: "opening count")
             if let active = try Self.activeDrawerSession(clerk.terminal, db) {
@@ -20,12 +24,24 @@ extension Store {
                 )
             }
             try db.executeCached(
-                sql: "INSERT INTO drawerSession (drawer, state, openedBy, openedAt, cashier) VALUES (?, 'open', ?, ?, ?)",
+                sql:
+                    "INSERT INTO drawerSession (drawer, state, openedBy, openedAt, cashier) VALUES (?, 'open', ?, ?, ?)",
                 arguments: [clerk.terminal, clerk.employee.id, at, clerk.employee.id]
             )
             let session = db.lastInsertedRowID
-            _ = try self.appendDrawerEvent(DrawerEvent(sequence: 0, kind: .open, count: count, employee: clerk.employee.id, atMillis: at), session: session, db)
-            try self.journal(db, kind: "drawer.opened", by: clerk, subject: "drawer session \(session)", at: at, payload: Request(drawer: clerk.terminal, count: count))
+            _ = try self.appendDrawerEvent(
+                DrawerEvent(sequence: 0, kind: .open, count: count, employee: clerk.employee.id, atMillis: at),
+                session: session,
+                db
+            )
+            try self.journal(
+                db,
+                kind: "drawer.opened",
+                by: clerk,
+                subject: "drawer session \(session)",
+                at: at,
+                payload: Request(drawer: clerk.terminal, count: count)
+            )
             return try Self.drawerReport(session: session, viewer: clerk, db)
         }
     }
@@ -55,20 +71,44 @@ extension Store {
             var reason: String
             var note: String?
         }
-        let request = Request(drawer: clerk.terminal, kind: kind, amount: amount, count: count, reason: reason, note: note)
+        let request = Request(
+            drawer: clerk.terminal,
+            kind: kind,
+            amount: amount,
+            count: count,
+            reason: reason,
+            note: note
+        )
         return try await once(id: commandID, kind: "drawer.\(kind.rawValue)", request: request) { db in
             let policy = try Self.policy(db).drawer
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
                 throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)")
             }
-            try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "record a \(kind.rawValue)")
+            try DrawerRules.requireState(
+                session.state,
+                is: .open,
+                drawer: clerk.terminal,
+                action: "record a \(kind.rawValue)"
+            )
             var event = DrawerEvent(sequence: 0, kind: kind, reason: reason, employee: clerk.employee.id, atMillis: at)
             switch kind {
             case .paidIn:
-                try DrawerRules.checkPaid(amount: amount, reason: reason, note: note, reasons: policy.paidInReasons, field: "paid-in")
+                try DrawerRules.checkPaid(
+                    amount: amount,
+                    reason: reason,
+                    note: note,
+                    reasons: policy.paidInReasons,
+                    field: "paid-in"
+                )
                 event.amount = amount
             case .paidOut:
-                try DrawerRules.checkPaid(amount: amount, reason: reason, note: note, reasons: policy.paidOutReasons, field: "paid-out")
+                try DrawerRules.checkPaid(
+                    amount: amount,
+                    reason: reason,
+                    note: note,
+                    reasons: policy.paidOutReasons,
+                    field: "paid-out"
+                )
                 event.amount = -amount
             case .safeDrop:
                 guard let count, !count.isEmpty else {
@@ -82,7 +122,14 @@ extension Store {
             }
             if let note, kind != .safeDrop { event.reason = "\(reason): \(note)" }
             event.sequence = try self.appendDrawerEvent(event, session: session.id, db)
-            try self.journal(db, kind: "drawer.\(kind.rawValue)", by: clerk, subject: "drawer session \(session.id)", at: at, payload: event)
+            try self.journal(
+                db,
+                kind: "drawer.\(kind.rawValue)",
+                by: clerk,
+                subject: "drawer session \(session.id)",
+                at: at,
+                payload: event
+            )
             return event
         }
     }
@@ -112,21 +159,42 @@ extension Store {
             }
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "hand over")
             guard session.cashier == clerk.employee.id || clerk.employee.role.may(.verifyDrawer) else {
-                throw POSError.conflict("drawer \(clerk.terminal) is with \(session.cashier); only they or a manager hand it over")
+                throw POSError.conflict(
+                    "drawer \(clerk.terminal) is with \(session.cashier); only they or a manager hand it over"
+                )
             }
-            guard let next = try Self.employees(db)[incoming.employee], verified.contains(next.id), next.role.may(.handleDrawer) else {
+            guard let next = try Self.employees(db)[incoming.employee], verified.contains(next.id),
+                next.role.may(.handleDrawer)
+            else {
                 throw POSError.invalid(field: "incoming", reason: "\(incoming.employee) cannot take over a drawer")
             }
             guard next.id != session.cashier else {
                 throw POSError.invalid(field: "incoming", reason: "\(next.id) already has this drawer")
             }
             let sequence = try self.appendDrawerEvent(
-                DrawerEvent(sequence: 0, kind: .handover, count: count, employee: session.cashier, otherEmployee: next.id, atMillis: at),
+                DrawerEvent(
+                    sequence: 0,
+                    kind: .handover,
+                    count: count,
+                    employee: session.cashier,
+                    otherEmployee: next.id,
+                    atMillis: at
+                ),
                 session: session.id,
                 db
             )
-            try db.executeCached(sql: "UPDATE drawerSession SET cashier = ? WHERE id = ?", arguments: [next.id, session.id])
-            try self.journal(db, kind: "drawer.handover", by: clerk, subject: "drawer session \(session.id)", at: at, payload: request)
+            try db.executeCached(
+                sql: "UPDATE drawerSession SET cashier = ? WHERE id = ?",
+                arguments: [next.id, session.id]
+            )
+            try self.journal(
+                db,
+                kind: "drawer.handover",
+                by: clerk,
+                subject: "drawer session \(session.id)",
+                at: at,
+                payload: request
+            )
             let results = DrawerLedger.countResults(
                 events: try Self.drawerEvents(session.id, db),
                 payments: try Self.drawerPayments(session.id, db),
@@ -159,7 +227,9 @@ extension Store {
             try count.validate(policy.denominations, field: "close count")
             for (terminal, amount) in cardSlips {
                 try Identifier.validate(terminal, field: "card slip terminal")
-                guard !amount.isNegative else { throw POSError.invalid(field: "card slip \(terminal)", reason: "must not be negative") }
+                guard !amount.isNegative else {
+                    throw POSError.invalid(field: "card slip \(terminal)", reason: "must not be negative")
+                }
             }
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
                 throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)")
@@ -168,7 +238,8 @@ extension Store {
             // A sale still being rung up at this terminal would change the drawer after the count.
             let unfinished = try Int64.fetchAll(
                 cached: db,
-                sql: "SELECT number FROM invoice WHERE status = 'open' AND terminal = ? AND openedAt >= ? ORDER BY number",
+                sql:
+                    "SELECT number FROM invoice WHERE status = 'open' AND terminal = ? AND openedAt >= ? ORDER BY number",
                 arguments: [clerk.terminal, session.openedAt]
             )
             guard unfinished.isEmpty else {
@@ -183,23 +254,38 @@ extension Store {
                 db
             )
             try db.executeCached(
-                sql: "UPDATE drawerSession SET state = 'ended', endedAt = ?, checksCounted = ?, cardSlips = ? WHERE id = ?",
-                arguments: [at, try CanonicalJSON.encode(checks.sorted()), try CanonicalJSON.encode(cardSlips), session.id]
+                sql:
+                    "UPDATE drawerSession SET state = 'ended', endedAt = ?, checksCounted = ?, cardSlips = ? WHERE id = ?",
+                arguments: [
+                    at, try CanonicalJSON.encode(checks.sorted()), try CanonicalJSON.encode(cardSlips), session.id,
+                ]
             )
-            try self.journal(db, kind: "drawer.closeCount", by: clerk, subject: "drawer session \(session.id)", at: at, payload: request)
+            try self.journal(
+                db,
+                kind: "drawer.closeCount",
+                by: clerk,
+                subject: "drawer session \(session.id)",
+                at: at,
+                payload: request
+            )
             return try Self.closeResult(session: session.id, sequence: sequence, recountAllowed: true, db)
         }
     }
 
     /// The one recount allowed after a close count; both counts are kept, the recount decides.
-    public func recountDrawer(count: CashCount, commandID: String, by clerk: Operator) async throws -> DrawerCloseResult {
+    public func recountDrawer(count: CashCount, commandID: String, by clerk: Operator) async throws -> DrawerCloseResult
+    {
         try clerk.require(.handleDrawer)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String
             var count: CashCount
         }
-        return try await once(id: commandID, kind: "drawer.recount", request: Request(drawer: clerk.terminal, count: count)) { db in
+        return try await once(
+            id: commandID,
+            kind: "drawer.recount",
+            request: Request(drawer: clerk.terminal, count: count)
+        ) { db in
             let policy = try Self.policy(db).drawer
             try count.validate(policy.denominations, field: "recount")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
@@ -214,7 +300,14 @@ extension Store {
                 session: session.id,
                 db
             )
-            try self.journal(db, kind: "drawer.recount", by: clerk, subject: "drawer session \(session.id)", at: at, payload: Request(drawer: clerk.terminal, count: count))
+            try self.journal(
+                db,
+                kind: "drawer.recount",
+                by: clerk,
+                subject: "drawer session \(session.id)",
+                at: at,
+                payload: Request(drawer: clerk.terminal, count: count)
+            )
             return try Self.closeResult(session: session.id, sequence: sequence, recountAllowed: false, db)
         }
     }
@@ -248,8 +341,12 @@ extension Store {
             let events = try Self.drawerEvents(session.id, db)
             let finalCount = events.last { $0.kind == .closeCount || $0.kind == .recount }!
             let counted = finalCount.count ?? CashCount()
-            let result = DrawerLedger.countResults(events: events, payments: try Self.drawerPayments(session.id, db), denominations: policy.denominations)
-                .first { $0.sequence == finalCount.sequence }!
+            let result = DrawerLedger.countResults(
+                events: events,
+                payments: try Self.drawerPayments(session.id, db),
+                denominations: policy.denominations
+            )
+            .first { $0.sequence == finalCount.sequence }!
             if policy.requireVerification && clerk.employee.id == finalCount.employee {
                 throw POSError.approvalRequired(
                     field: "verify",
@@ -261,19 +358,26 @@ extension Store {
                 guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw POSError.approvalRequired(
                         field: "note",
-                        reason: "the drawer is \(result.overShort.formatted) off, beyond the \(policy.tolerance.formatted) tolerance: a note is required"
+                        reason:
+                            "the drawer is \(result.overShort.formatted) off, beyond the \(policy.tolerance.formatted) tolerance: a note is required"
                     )
                 }
                 try Identifier.validateText(note, field: "note")
                 if let approval {
-                    let context = ApprovalContext(clerk: clerk, employees: try Self.employees(db), verifiedApprovers: approvers)
-                    approvedBy = try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context).id
+                    let context = ApprovalContext(
+                        clerk: clerk,
+                        employees: try Self.employees(db),
+                        verifiedApprovers: approvers
+                    )
+                    approvedBy = try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context)
+                        .id
                 } else if clerk.employee.role.may(.verifyDrawer) {
                     approvedBy = clerk.employee.id
                 } else {
                     throw POSError.approvalRequired(
                         field: "approval",
-                        reason: "the drawer is \(result.overShort.formatted) off, beyond the \(policy.tolerance.formatted) tolerance: a manager's PIN is required"
+                        reason:
+                            "the drawer is \(result.overShort.formatted) off, beyond the \(policy.tolerance.formatted) tolerance: a manager's PIN is required"
                     )
                 }
             }
@@ -295,7 +399,11 @@ extension Store {
                 }
             }
             let zNumber =
-                (try Int.fetchOne(cached: db, sql: "SELECT MAX(zNumber) FROM drawerSession WHERE drawer = ?", arguments: [clerk.terminal]) ?? 0) + 1
+                (try Int.fetchOne(
+                    cached: db,
+                    sql: "SELECT MAX(zNumber) FROM drawerSession WHERE drawer = ?",
+                    arguments: [clerk.terminal]
+                ) ?? 0) + 1
             try db.executeCached(
                 sql: """
                     UPDATE drawerSession SET state = 'closed', closedBy = ?, closedAt = ?, zNumber = ?, closeNote = ?, approvedBy = ?
@@ -303,7 +411,14 @@ extension Store {
                     """,
                 arguments: [clerk.employee.id, at, zNumber, note, approvedBy, session.id]
             )
-            try self.journal(db, kind: "drawer.closed", by: clerk, subject: "drawer session \(session.id)", at: at, payload: request)
+            try self.journal(
+                db,
+                kind: "drawer.closed",
+                by: clerk,
+                subject: "drawer session \(session.id)",
+                at: at,
+                payload: request
+            )
             return try Self.drawerReport(session: session.id, viewer: clerk, db)
         }
     }
@@ -334,16 +449,40 @@ extension Store {
             }
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "adjust")
             if let corrects {
-                guard let state = try String.fetchOne(cached: db, sql: "SELECT state FROM drawerSession WHERE id = ?", arguments: [corrects]) else {
+                guard
+                    let state = try String.fetchOne(
+                        cached: db,
+                        sql: "SELECT state FROM drawerSession WHERE id = ?",
+                        arguments: [corrects]
+                    )
+                else {
                     throw POSError.notFound(what: "drawer session", id: String(corrects))
                 }
                 guard state == DrawerState.closed.rawValue else {
-                    throw POSError.invalid(field: "corrects", reason: "session \(corrects) is not closed; correct it in its own count")
+                    throw POSError.invalid(
+                        field: "corrects",
+                        reason: "session \(corrects) is not closed; correct it in its own count"
+                    )
                 }
             }
-            var event = DrawerEvent(sequence: 0, kind: .adjustment, amount: amount, reason: reason, employee: clerk.employee.id, correctsSession: corrects, atMillis: at)
+            var event = DrawerEvent(
+                sequence: 0,
+                kind: .adjustment,
+                amount: amount,
+                reason: reason,
+                employee: clerk.employee.id,
+                correctsSession: corrects,
+                atMillis: at
+            )
             event.sequence = try self.appendDrawerEvent(event, session: session.id, db)
-            try self.journal(db, kind: "drawer.adjustment", by: clerk, subject: "drawer session \(session.id)", at: at, payload: event)
+            try self.journal(
+                db,
+                kind: "drawer.adjustment",
+                by: clerk,
+                subject: "drawer session \(session.id)",
+                at: at,
+                payload: event
+            )
             return event
         }
     }
@@ -367,7 +506,13 @@ extension Store {
     /// A closed session's Z report by drawer and Z number.
     public func zReport(drawer: String, number: Int, viewer: Operator) async throws -> DrawerReport {
         try await read { db in
-            guard let id = try Int64.fetchOne(cached: db, sql: "SELECT id FROM drawerSession WHERE drawer = ? AND zNumber = ?", arguments: [drawer, number]) else {
+            guard
+                let id = try Int64.fetchOne(
+                    cached: db,
+                    sql: "SELECT id FROM drawerSession WHERE drawer = ? AND zNumber = ?",
+                    arguments: [drawer, number]
+                )
+            else {
                 throw POSError.notFound(what: "Z report", id: "\(drawer) #\(number)")
             }
             return try Self.drawerReport(session: id, viewer: viewer, db)
@@ -379,10 +524,17 @@ extension Store {
         try await read { db in
             let policy = try Self.policy(db).drawer
             var entries: [OverShortEntry] = []
-            for row in try Row.fetchAll(cached: db, sql: "SELECT id, drawer, zNumber FROM drawerSession WHERE state = 'closed' ORDER BY closedAt, id") {
+            for row in try Row.fetchAll(
+                cached: db,
+                sql: "SELECT id, drawer, zNumber FROM drawerSession WHERE state = 'closed' ORDER BY closedAt, id"
+            ) {
                 let id: Int64 = row["id"]
                 let events = try Self.drawerEvents(id, db)
-                let results = DrawerLedger.countResults(events: events, payments: try Self.drawerPayments(id, db), denominations: policy.denominations)
+                let results = DrawerLedger.countResults(
+                    events: events,
+                    payments: try Self.drawerPayments(id, db),
+                    denominations: policy.denominations
+                )
                 let finalSequence = results.last { $0.kind != .handover }?.sequence
                 for result in results where result.kind == .handover || result.sequence == finalSequence {
                     entries.append(
@@ -399,7 +551,9 @@ extension Store {
                     )
                 }
             }
-            return entries.filter { (employee == nil || $0.cashier == employee) && (drawer == nil || $0.drawer == drawer) }
+            return entries.filter {
+                (employee == nil || $0.cashier == employee) && (drawer == nil || $0.drawer == drawer)
+            }
         }
     }
 
@@ -417,10 +571,17 @@ extension Store {
     static func activeDrawerSession(_ drawer: String, _ db: Database) throws -> DrawerSessionRow? {
         try Row.fetchOne(
             cached: db,
-            sql: "SELECT id, drawer, state, cashier, openedAt FROM drawerSession WHERE drawer = ? AND state <> 'closed'",
+            sql:
+                "SELECT id, drawer, state, cashier, openedAt FROM drawerSession WHERE drawer = ? AND state <> 'closed'",
             arguments: [drawer]
         ).map {
-            DrawerSessionRow(id: $0["id"], drawer: $0["drawer"], state: DrawerState(rawValue: $0["state"])!, cashier: $0["cashier"], openedAt: $0["openedAt"])
+            DrawerSessionRow(
+                id: $0["id"],
+                drawer: $0["drawer"],
+                state: DrawerState(rawValue: $0["state"])!,
+                cashier: $0["cashier"],
+                openedAt: $0["openedAt"]
+            )
         }
     }
 
@@ -437,7 +598,12 @@ extension Store {
     }
 
     func appendDrawerEvent(_ event: DrawerEvent, session: Int64, _ db: Database) throws -> Int {
-        let sequence = (try Int.fetchOne(cached: db, sql: "SELECT MAX(sequence) FROM drawerEvent WHERE session = ?", arguments: [session]) ?? 0) + 1
+        let sequence =
+            (try Int.fetchOne(
+                cached: db,
+                sql: "SELECT MAX(sequence) FROM drawerEvent WHERE session = ?",
+                arguments: [session]
+            ) ?? 0) + 1
         try db.executeCached(
             sql: """
                 INSERT INTO drawerEvent (session, sequence, kind, amount, reason, employee, otherEmployee, correctsSession, at)
@@ -459,10 +625,18 @@ extension Store {
 
     static func drawerEvents(_ session: Int64, _ db: Database) throws -> [DrawerEvent] {
         var counts: [Int: CashCount] = [:]
-        for row in try Row.fetchAll(cached: db, sql: "SELECT * FROM drawerCount WHERE session = ?", arguments: [session]) {
+        for row in try Row.fetchAll(
+            cached: db,
+            sql: "SELECT * FROM drawerCount WHERE session = ?",
+            arguments: [session]
+        ) {
             counts[row["sequence"], default: CashCount()][row["denomination"] as String] = row["quantity"]
         }
-        return try Row.fetchAll(cached: db, sql: "SELECT * FROM drawerEvent WHERE session = ? ORDER BY sequence", arguments: [session]).map {
+        return try Row.fetchAll(
+            cached: db,
+            sql: "SELECT * FROM drawerEvent WHERE session = ? ORDER BY sequence",
+            arguments: [session]
+        ).map {
             let kind = DrawerEventKind(rawValue: $0["kind"])!
             let countsSomething = [.open, .handover, .closeCount, .recount, .safeDrop].contains(kind)
             return DrawerEvent(
@@ -480,7 +654,11 @@ extension Store {
     }
 
     static func drawerPayments(_ session: Int64, _ db: Database) throws -> [DrawerPayment] {
-        try Row.fetchAll(cached: db, sql: "SELECT * FROM payment WHERE drawerSession = ? ORDER BY number", arguments: [session]).map {
+        try Row.fetchAll(
+            cached: db,
+            sql: "SELECT * FROM payment WHERE drawerSession = ? ORDER BY number",
+            arguments: [session]
+        ).map {
             DrawerPayment(
                 number: $0["number"],
                 kind: PaymentKind(rawValue: $0["kind"])!,
@@ -505,12 +683,23 @@ extension Store {
     }
 
     static func split(_ session: Int64, part: String, _ db: Database) throws -> CashCount? {
-        let rows = try Row.fetchAll(cached: db, sql: "SELECT denomination, quantity FROM drawerSplit WHERE session = ? AND part = ?", arguments: [session, part])
+        let rows = try Row.fetchAll(
+            cached: db,
+            sql: "SELECT denomination, quantity FROM drawerSplit WHERE session = ? AND part = ?",
+            arguments: [session, part]
+        )
         guard !rows.isEmpty else { return nil }
-        return CashCount(Dictionary(uniqueKeysWithValues: rows.map { ($0["denomination"] as String, $0["quantity"] as Int64) }))
+        return CashCount(
+            Dictionary(uniqueKeysWithValues: rows.map { ($0["denomination"] as String, $0["quantity"] as Int64) })
+        )
     }
 
-    static func closeResult(session: Int64, sequence: Int, recountAllowed: Bool, _ db: Database) throws -> DrawerCloseResult {
+    static func closeResult(
+        session: Int64,
+        sequence: Int,
+        recountAllowed: Bool,
+        _ db: Database
+    ) throws -> DrawerCloseResult {
         let policy = try policy(db).drawer
         let events = try drawerEvents(session, db)
         let payments = try drawerPayments(session, db)
@@ -538,7 +727,8 @@ extension Store {
     static func drawerReport(session id: Int64, viewer: Operator?, _ db: Database) throws -> DrawerReport {
         let clinic = try policy(db)
         let denominations = clinic.drawer.denominations
-        guard let row = try Row.fetchOne(cached: db, sql: "SELECT * FROM drawerSession WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(cached: db, sql: "SELECT * FROM drawerSession WHERE id = ?", arguments: [id])
+        else {
             throw POSError.notFound(what: "drawer session", id: String(id))
         }
         let state = DrawerState(rawValue: row["state"])!
@@ -550,15 +740,23 @@ extension Store {
         var cards: [String: Money] = [:]
         for row in try Row.fetchAll(
             cached: db,
-            sql: "SELECT tender, COUNT(*) AS count, SUM(amount) AS net FROM payment WHERE drawerSession = ? GROUP BY tender",
+            sql:
+                "SELECT tender, COUNT(*) AS count, SUM(amount) AS net FROM payment WHERE drawerSession = ? GROUP BY tender",
             arguments: [id]
         ) {
-            tenders.append(DrawerReport.TenderTotal(tender: Tender(rawValue: row["tender"])!, count: row["count"], net: Money(minorUnits: row["net"])))
+            tenders.append(
+                DrawerReport.TenderTotal(
+                    tender: Tender(rawValue: row["tender"])!,
+                    count: row["count"],
+                    net: Money(minorUnits: row["net"])
+                )
+            )
         }
         tenders.sort { Tender.allCases.firstIndex(of: $0.tender)! < Tender.allCases.firstIndex(of: $1.tender)! }
         for row in try Row.fetchAll(
             cached: db,
-            sql: "SELECT cardTerminal, SUM(amount) AS net FROM payment WHERE drawerSession = ? AND cardTerminal IS NOT NULL GROUP BY cardTerminal",
+            sql:
+                "SELECT cardTerminal, SUM(amount) AS net FROM payment WHERE drawerSession = ? AND cardTerminal IS NOT NULL GROUP BY cardTerminal",
             arguments: [id]
         ) {
             cards[row["cardTerminal"]] = Money(minorUnits: row["net"])
@@ -573,11 +771,16 @@ extension Store {
         let openedAt: Int64 = row["openedAt"]
         let previous = try Int64.fetchOne(
             cached: db,
-            sql: "SELECT id FROM drawerSession WHERE drawer = ? AND state = 'closed' AND id < ? ORDER BY id DESC LIMIT 1",
+            sql:
+                "SELECT id FROM drawerSession WHERE drawer = ? AND state = 'closed' AND id < ? ORDER BY id DESC LIMIT 1",
             arguments: [drawer, id]
         )
         var later: [DrawerEvent] = []
-        for event in try Row.fetchAll(cached: db, sql: "SELECT session FROM drawerEvent WHERE correctsSession = ? ORDER BY session, sequence", arguments: [id]) {
+        for event in try Row.fetchAll(
+            cached: db,
+            sql: "SELECT session FROM drawerEvent WHERE correctsSession = ? ORDER BY session, sequence",
+            arguments: [id]
+        ) {
             later += try drawerEvents(event["session"], db).filter { $0.correctsSession == id }
         }
         let zNumber: Int? = row["zNumber"]
@@ -596,8 +799,10 @@ extension Store {
             previousFloat: try previous.flatMap { try split($0, part: "keep", db) },
             events: events,
             tenders: tenders,
-            figures: mayShow ? DrawerLedger.figures(events: events, payments: payments, denominations: denominations) : nil,
-            counts: mayShow ? DrawerLedger.countResults(events: events, payments: payments, denominations: denominations) : nil,
+            figures: mayShow
+                ? DrawerLedger.figures(events: events, payments: payments, denominations: denominations) : nil,
+            counts: mayShow
+                ? DrawerLedger.countResults(events: events, payments: payments, denominations: denominations) : nil,
             expectedChecks: DrawerLedger.expectedChecks(payments),
             checksCounted: try checksJSON.map { try CanonicalJSON.decode([String].self, $0) },
             cardBatches: cardBatches,

@@ -72,7 +72,9 @@ struct DrawerCommand: AsyncParsableCommand {
             let opening = try await count.read(store, what: "opening count")
             let report = try await store.openDrawer(count: opening, commandID: id, by: clerk)
             let denominations = report.denominations
-            print("Drawer \(report.drawer) opened (session \(report.session)) with \(report.openingCount.total(denominations).formatted).")
+            print(
+                "Drawer \(report.drawer) opened (session \(report.session)) with \(report.openingCount.total(denominations).formatted)."
+            )
             if let previous = report.previousFloat, let difference = report.openingDifference {
                 print(
                     difference == .zero
@@ -84,7 +86,10 @@ struct DrawerCommand: AsyncParsableCommand {
     }
 
     struct PaidIn: VetPOSCommandBody {
-        static let configuration = CommandConfiguration(commandName: "paid-in", abstract: "Cash put into the drawer for a non-sale reason.")
+        static let configuration = CommandConfiguration(
+            commandName: "paid-in",
+            abstract: "Cash put into the drawer for a non-sale reason."
+        )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @Option(help: "The amount, e.g. 50.00.") var amount: String
@@ -93,12 +98,23 @@ struct DrawerCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
-            try await DrawerCommand.movement(.paidIn, amount: amount, reason: reason, note: note, id: id, database, signIn)
+            try await DrawerCommand.movement(
+                .paidIn,
+                amount: amount,
+                reason: reason,
+                note: note,
+                id: id,
+                database,
+                signIn
+            )
         }
     }
 
     struct PaidOut: VetPOSCommandBody {
-        static let configuration = CommandConfiguration(commandName: "paid-out", abstract: "Cash taken out of the drawer for a non-sale reason.")
+        static let configuration = CommandConfiguration(
+            commandName: "paid-out",
+            abstract: "Cash taken out of the drawer for a non-sale reason."
+        )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @Option(help: "The amount, e.g. 12.50.") var amount: String
@@ -107,7 +123,15 @@ struct DrawerCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
-            try await DrawerCommand.movement(.paidOut, amount: amount, reason: reason, note: note, id: id, database, signIn)
+            try await DrawerCommand.movement(
+                .paidOut,
+                amount: amount,
+                reason: reason,
+                note: note,
+                id: id,
+                database,
+                signIn
+            )
         }
     }
 
@@ -124,12 +148,23 @@ struct DrawerCommand: AsyncParsableCommand {
             throw POSError.invalid(field: "--amount", reason: "'\(text)' is not an amount such as 12.50")
         }
         let store = try database.openStore()
-        let event = try await store.recordDrawerMovement(kind, amount: amount, reason: reason, note: note, commandID: id, by: try await signIn.signIn(store))
-        print("\(kind == .paidIn ? "Paid in" : "Paid out") \(event.amount.formatted) — \(event.reason ?? "") (event \(event.sequence)).")
+        let event = try await store.recordDrawerMovement(
+            kind,
+            amount: amount,
+            reason: reason,
+            note: note,
+            commandID: id,
+            by: try await signIn.signIn(store)
+        )
+        print(
+            "\(kind == .paidIn ? "Paid in" : "Paid out") \(event.amount.formatted) — \(event.reason ?? "") (event \(event.sequence))."
+        )
     }
 
     struct Drop: VetPOSCommandBody {
-        static let configuration = CommandConfiguration(abstract: "A safe drop: cash taken to the safe mid-shift, counted by denomination.")
+        static let configuration = CommandConfiguration(
+            abstract: "A safe drop: cash taken to the safe mid-shift, counted by denomination."
+        )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @OptionGroup var count: CountOptions
@@ -140,13 +175,22 @@ struct DrawerCommand: AsyncParsableCommand {
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
             let dropped = try await count.read(store, what: "cash going to the safe")
-            let event = try await store.recordDrawerMovement(.safeDrop, count: dropped, reason: reason, commandID: id, by: clerk)
+            let event = try await store.recordDrawerMovement(
+                .safeDrop,
+                count: dropped,
+                reason: reason,
+                commandID: id,
+                by: clerk
+            )
             print("Safe drop of \((-event.amount).formatted) recorded (event \(event.sequence)).")
         }
     }
 
     struct NoSale: VetPOSCommandBody {
-        static let configuration = CommandConfiguration(commandName: "no-sale", abstract: "Open the drawer without a sale; logged with who and why.")
+        static let configuration = CommandConfiguration(
+            commandName: "no-sale",
+            abstract: "Open the drawer without a sale; logged with who and why."
+        )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @Option(help: "Why the drawer is opened.") var reason: String
@@ -154,7 +198,12 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let event = try await store.recordDrawerMovement(.noSale, reason: reason, commandID: id, by: try await signIn.signIn(store))
+            let event = try await store.recordDrawerMovement(
+                .noSale,
+                reason: reason,
+                commandID: id,
+                by: try await signIn.signIn(store)
+            )
             print("No-sale recorded: \(event.reason ?? "") (event \(event.sequence)).")
         }
     }
@@ -193,7 +242,8 @@ struct DrawerCommand: AsyncParsableCommand {
         @OptionGroup var signIn: SignInOptions
         @OptionGroup var count: CountOptions
         @Option(help: "A check number found in the drawer (repeatable).") var check: [String] = []
-        @Option(help: "A card terminal's settlement slip total, TERMINAL=AMOUNT (repeatable).") var cardSlip: [String] = []
+        @Option(help: "A card terminal's settlement slip total, TERMINAL=AMOUNT (repeatable).") var cardSlip: [String] =
+            []
         @Option(help: "text or json.") var format = OutputFormat.text
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
@@ -209,7 +259,13 @@ struct DrawerCommand: AsyncParsableCommand {
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
             let counted = try await count.read(store, what: "close count")
-            let result = try await store.countDrawerForClose(count: counted, checks: check, cardSlips: slips, commandID: id, by: clerk)
+            let result = try await store.countDrawerForClose(
+                count: counted,
+                checks: check,
+                cardSlips: slips,
+                commandID: id,
+                by: clerk
+            )
             if format == .json {
                 print(try Output.json(result))
             } else {
@@ -242,7 +298,8 @@ struct DrawerCommand: AsyncParsableCommand {
     struct Verify: VetPOSCommandBody {
         static let configuration = CommandConfiguration(
             abstract: "A second employee verifies the close: reduce to float, record the deposit, print the Z report.",
-            discussion: "Beyond the tolerance a note and a manager are needed: sign in as one, or --approved-by with $VETPOS_APPROVER_PIN."
+            discussion:
+                "Beyond the tolerance a note and a manager are needed: sign in as one, or --approved-by with $VETPOS_APPROVER_PIN."
         )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
@@ -255,7 +312,9 @@ struct DrawerCommand: AsyncParsableCommand {
         func execute() async throws {
             let store = try database.openStore()
             let policy = try await store.policy()
-            let kept = try keep.map { try CashCount.parse($0, denominations: policy.drawer.denominations, field: "--keep") }
+            let kept = try keep.map {
+                try CashCount.parse($0, denominations: policy.drawer.denominations, field: "--keep")
+            }
             let approval = try approvedBy.map {
                 ApprovalRequest(
                     employee: $0,
@@ -264,8 +323,18 @@ struct DrawerCommand: AsyncParsableCommand {
                 )
             }
             let clerk = try await signIn.signIn(store)
-            let report = try await store.closeDrawer(keep: kept, note: note, approval: approval, commandID: id, by: clerk)
-            print(format == .json ? try Output.json(report) : report.text(calendar: try BusinessCalendar(timeZoneIdentifier: policy.timeZone)))
+            let report = try await store.closeDrawer(
+                keep: kept,
+                note: note,
+                approval: approval,
+                commandID: id,
+                by: clerk
+            )
+            print(
+                format == .json
+                    ? try Output.json(report)
+                    : report.text(calendar: try BusinessCalendar(timeZoneIdentifier: policy.timeZone))
+            )
         }
     }
 
@@ -285,7 +354,13 @@ struct DrawerCommand: AsyncParsableCommand {
                 throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as -5.00")
             }
             let store = try database.openStore()
-            let event = try await store.adjustDrawer(amount: value, reason: reason, corrects: corrects, commandID: id, by: try await signIn.signIn(store))
+            let event = try await store.adjustDrawer(
+                amount: value,
+                reason: reason,
+                corrects: corrects,
+                commandID: id,
+                by: try await signIn.signIn(store)
+            )
             print("Adjustment of \(event.amount.formatted) recorded (event \(event.sequence)).")
         }
     }
@@ -299,7 +374,11 @@ struct DrawerCommand: AsyncParsableCommand {
         func execute() async throws {
             let store = try database.openStore()
             let report = try await store.drawerReport(viewer: try await signIn.signIn(store))
-            print(format == .json ? try Output.json(report) : report.text(calendar: try BusinessCalendar(timeZoneIdentifier: try await store.policy().timeZone)))
+            print(
+                format == .json
+                    ? try Output.json(report)
+                    : report.text(calendar: try BusinessCalendar(timeZoneIdentifier: try await store.policy().timeZone))
+            )
         }
     }
 
@@ -316,12 +395,18 @@ struct DrawerCommand: AsyncParsableCommand {
             let viewer = try await signIn.signIn(store)
             try viewer.require(.viewReports)
             let report = try await store.zReport(drawer: drawer ?? viewer.terminal, number: number, viewer: viewer)
-            print(format == .json ? try Output.json(report) : report.text(calendar: try BusinessCalendar(timeZoneIdentifier: try await store.policy().timeZone)))
+            print(
+                format == .json
+                    ? try Output.json(report)
+                    : report.text(calendar: try BusinessCalendar(timeZoneIdentifier: try await store.policy().timeZone))
+            )
         }
     }
 
     struct History: VetPOSCommandBody {
-        static let configuration = CommandConfiguration(abstract: "Over/short of every close and handover, by employee and drawer.")
+        static let configuration = CommandConfiguration(
+            abstract: "Over/short of every close and handover, by employee and drawer."
+        )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @Option(help: "Only this employee's counts.") var employee: String?
@@ -338,11 +423,19 @@ struct DrawerCommand: AsyncParsableCommand {
             }
             let calendar = try BusinessCalendar(timeZoneIdentifier: try await store.policy().timeZone)
             for entry in entries {
-                let when = "\(calendar.businessDate(atMillis: entry.atMillis)) \(calendar.timeOfDay(atMillis: entry.atMillis))"
-                print("\(when)\t\(entry.drawer)\tZ\(entry.zNumber ?? 0)\t\(entry.kind.rawValue)\t\(entry.cashier)\tcounted \(entry.counted)\texpected \(entry.expected)\tover/short \(entry.overShort)")
+                let when =
+                    "\(calendar.businessDate(atMillis: entry.atMillis)) \(calendar.timeOfDay(atMillis: entry.atMillis))"
+                print(
+                    "\(when)\t\(entry.drawer)\tZ\(entry.zNumber ?? 0)\t\(entry.kind.rawValue)\t\(entry.cashier)\tcounted \(entry.counted)\texpected \(entry.expected)\tover/short \(entry.overShort)"
+                )
             }
             var byEmployee: [String: (count: Int, total: Money)] = [:]
-            for entry in entries { byEmployee[entry.cashier, default: (0, .zero)] = (byEmployee[entry.cashier, default: (0, .zero)].count + 1, byEmployee[entry.cashier, default: (0, .zero)].total + entry.overShort) }
+            for entry in entries {
+                byEmployee[entry.cashier, default: (0, .zero)] = (
+                    byEmployee[entry.cashier, default: (0, .zero)].count + 1,
+                    byEmployee[entry.cashier, default: (0, .zero)].total + entry.overShort
+                )
+            }
             for (employee, summary) in byEmployee.sorted(by: { $0.key < $1.key }) {
                 print("\(employee): \(summary.count) counts, net over/short \(summary.total.formatted)")
             }
@@ -352,7 +445,9 @@ struct DrawerCommand: AsyncParsableCommand {
     static func printResult(_ result: CountResult) {
         print("  counted   \(result.counted.formatted)")
         print("  expected  \(result.expected.formatted)")
-        print("  \(result.overShort.isNegative ? "short" : result.overShort == .zero ? "even " : "over ")     \(result.overShort.formatted)")
+        print(
+            "  \(result.overShort.isNegative ? "short" : result.overShort == .zero ? "even " : "over ")     \(result.overShort.formatted)"
+        )
     }
 
     static func printClose(_ close: DrawerCloseResult, denominations: [Denomination]) {
@@ -361,15 +456,29 @@ struct DrawerCommand: AsyncParsableCommand {
         if close.withinTolerance {
             print("Within the \(close.tolerance.formatted) tolerance.")
         } else {
-            print("Beyond the \(close.tolerance.formatted) tolerance: " + (close.recountAllowed ? "recount once (vetpos drawer recount), or " : "") + "a manager accepts it with a note at verify.")
+            print(
+                "Beyond the \(close.tolerance.formatted) tolerance: "
+                    + (close.recountAllowed ? "recount once (vetpos drawer recount), or " : "")
+                    + "a manager accepts it with a note at verify."
+            )
         }
-        for check in close.missingChecks { print("MISSING check \(check.checkNumber ?? "") for \(check.amount.formatted) (payment \(check.number))") }
+        for check in close.missingChecks {
+            print("MISSING check \(check.checkNumber ?? "") for \(check.amount.formatted) (payment \(check.number))")
+        }
         for number in close.unexpectedChecks { print("UNEXPECTED check \(number): no payment in this session took it") }
         for batch in close.cardBatches {
-            print("Card terminal \(batch.terminal): recorded \(batch.recorded.formatted)" + (batch.slip.map { ", slip \($0.formatted), difference \((batch.difference ?? .zero).formatted)" } ?? ", no slip typed"))
+            print(
+                "Card terminal \(batch.terminal): recorded \(batch.recorded.formatted)"
+                    + (batch.slip.map { ", slip \($0.formatted), difference \((batch.difference ?? .zero).formatted)" }
+                        ?? ", no slip typed")
+            )
         }
-        print("Proposed float to keep: \(close.proposal.keepTotal.formatted) — \(close.proposal.keep.text(denominations))")
-        print("Proposed deposit:       \(close.proposal.depositTotal.formatted) — \(close.proposal.deposit.text(denominations))")
+        print(
+            "Proposed float to keep: \(close.proposal.keepTotal.formatted) — \(close.proposal.keep.text(denominations))"
+        )
+        print(
+            "Proposed deposit:       \(close.proposal.depositTotal.formatted) — \(close.proposal.deposit.text(denominations))"
+        )
         print("A second employee verifies with: vetpos drawer verify [--keep …] [--note …]")
     }
 }

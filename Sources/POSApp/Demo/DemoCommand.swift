@@ -76,4 +76,7 @@ final class DemoClock: Sendable {
     var now: Int64 { millis.withLock { $0 } }
 
     func advance(minutes: Int64) { millis.withLock { $0 += minutes * 60_000 } }
+
+    /// Moves the clock to a later instant (never back: the journal's times only go forward).
+    func set(_ value: Int64) { millis.withLock { $0 = max($0, value) } }
 }

@@ -14,6 +14,11 @@ final class DemoMorning {
     let calendar: BusinessCalendar
     private var staff: [String: Operator] = [:]
     private var sequence = 0
+    /// The morning float: small bills and coins, as left by last night's close.
+    let drawer = DemoDrawer(
+        CashCount(["20": 2, "10": 4, "5": 6, "1": 22, "roll-0.25": 1, "0.25": 20, "0.10": 20, "0.05": 10, "0.01": 50])
+    )
+    private var cashCounted: Set<Int64> = []
 
     init(store: Store, clock: DemoClock, calendar: BusinessCalendar) {
         self.store = store
@@ -31,6 +36,7 @@ final class DemoMorning {
     func run() async throws {
         try await setUp()
         try await checkouts()
+        try await afternoonAndClose()
     }
 
     func setUp() async throws {
@@ -62,6 +68,11 @@ final class DemoMorning {
         for (employee, pin) in DemoData.employees where employee.role != .bookkeeper {
             staff[employee.id] = try await store.signIn(employee: employee.id, pin: pin, terminal: "FRONT-1")
         }
+        let opened = try await store.openDrawer(count: drawer.contents, commandID: nextID("drawer-open"), by: who(.csr))
+        print(
+            "\(calendar.timeOfDay(atMillis: clock.now))  Drawer FRONT-1 opened by \(opened.openedBy) with a counted float of "
+                + opened.openingCount.total(Denomination.usd).formatted
+        )
     }
 
     func who(_ role: Role, _ index: Int = 0) -> Operator {
@@ -87,6 +98,11 @@ final class DemoMorning {
 
     /// Prints one line per checkout, as the desk would see it on the screen.
     func show(_ view: InvoiceView, note: String) {
+        for payment in view.payments where payment.tender == .cash && !cashCounted.contains(payment.number) {
+            cashCounted.insert(payment.number)
+            drawer.receive(payment.tendered)
+            _ = drawer.take(payment.change)
+        }
         let time = calendar.timeOfDay(atMillis: view.postedAt ?? view.openedAt)
         let pets = view.pets.map { "\($0.name)" }.joined(separator: " & ")
         let tenders = view.payments.map { payment in
@@ -447,6 +463,116 @@ final class DemoMorning {
         ) { total in
             [card(.debit, total, .visa, "9924", "D40021")]
         }
+    }
+
+    /// Paid-out, no-sale and safe drop at midday, the shift change, an afternoon of visits and the blind close.
+    func afternoonAndClose() async throws {
+        let morning = who(.csr)
+        let afternoon = who(.csr, 1)
+        let vet = who(.veterinarian).employee.id
+        let tech = who(.technician).employee.id
+        clock.advance(minutes: 6)
+        let postage = Money.cents(8_45)
+        _ = drawer.take(postage)
+        _ = try await store.recordDrawerMovement(
+            .paidOut,
+            amount: postage,
+            reason: "postage",
+            note: "certified mail to the state board",
+            commandID: nextID("paid-out"),
+            by: morning
+        )
+        print("\(calendar.timeOfDay(atMillis: clock.now))  Paid out \(postage.formatted) for postage")
+        clock.advance(minutes: 3)
+        _ = try await store.recordDrawerMovement(
+            .noSale,
+            reason: "client needed quarters for the parking meter (changed a $5 bill)",
+            commandID: nextID("no-sale"),
+            by: morning
+        )
+        drawer.receive(.cents(5_00))
+        _ = drawer.take(.cents(5_00))
+        print("\(calendar.timeOfDay(atMillis: clock.now))  No-sale: change for the parking meter")
+        clock.advance(minutes: 10)
+        let drop = CashCount(["100": drawer.contents["100"], "20": max(0, drawer.contents["20"] - 4)])
+        drawer.take(drop)
+        let dropped = try await store.recordDrawerMovement(
+            .safeDrop,
+            count: drop,
+            reason: "midday safe drop",
+            commandID: nextID("drop"),
+            by: morning
+        )
+        print("\(calendar.timeOfDay(atMillis: clock.now))  Safe drop of \((-dropped.amount).formatted) to the safe")
+
+        // 14:00 shift change: both count the drawer; the count becomes the afternoon cashier's baseline.
+        clock.set(calendar.millis(of: calendar.businessDate(atMillis: clock.now), hour: 14, minute: 0))
+        let handover = try await store.handOverDrawer(
+            count: drawer.contents,
+            to: ApprovalRequest(
+                employee: afternoon.employee.id,
+                pin: pin(afternoon.employee.id),
+                reason: "shift change"
+            ),
+            commandID: nextID("handover"),
+            by: morning
+        )
+        print(
+            "\(calendar.timeOfDay(atMillis: clock.now))  Shift change \(morning.employee.id) → \(afternoon.employee.id): counted "
+                + "\(handover.counted.formatted), expected \(handover.expected.formatted), over/short \(handover.overShort.formatted)"
+        )
+        _ = try await visit(
+            "C022",
+            by: afternoon,
+            minutes: 25,
+            lines: [(0, "EXAM-SICK", "1", vet), (0, "LAB-CBC", "1", tech)],
+            note: "afternoon"
+        ) { total in [cash(Self.roundUp(total))] }
+        _ = try await visit(
+            "C023",
+            by: afternoon,
+            minutes: 40,
+            lines: [(0, "NAIL-TRIM", "1", tech), (0, "TREATS-LIVER", "2", tech)],
+            note: "afternoon"
+        ) { total in [cash(Self.roundUp(total))] }
+        _ = try await visit(
+            "C024",
+            by: afternoon,
+            minutes: 35,
+            lines: [(0, "EXAM-WELL", "1", vet), (0, "VAC-RABIES3", "1", tech)],
+            note: "afternoon, split"
+        ) { total in [cash("40.00"), card(.credit, total - Money.cents(40_00), .visa, "5521", "K88120")] }
+
+        // 18:00 blind close by the afternoon cashier: a $1 bill went missing somewhere.
+        clock.set(calendar.millis(of: calendar.businessDate(atMillis: clock.now), hour: 18, minute: 0))
+        _ = drawer.take(.cents(1_00))
+        let x = try await store.drawerReport(viewer: afternoon)
+        let cardSlip = x.cardBatches.reduce(into: [String: Money]()) { $0[$1.terminal] = $1.recorded }
+        let close = try await store.countDrawerForClose(
+            count: drawer.contents,
+            checks: x.expectedChecks.compactMap(\.checkNumber),
+            cardSlips: cardSlip,
+            commandID: nextID("close"),
+            by: afternoon
+        )
+        print("")
+        print("Blind close by \(afternoon.employee.id) (expected cash was not shown before the count):")
+        print(
+            "  counted \(close.result.counted.formatted), expected \(close.result.expected.formatted), over/short \(close.result.overShort.formatted)"
+                + (close.withinTolerance
+                    ? " — within the \(close.tolerance.formatted) tolerance" : " — beyond tolerance")
+        )
+        clock.advance(minutes: 5)
+        let z = try await store.closeDrawer(
+            keep: nil,
+            note: nil,
+            approval: nil,
+            commandID: nextID("verify"),
+            by: who(.manager)
+        )
+        print("  verified by \(z.closedBy ?? ""): Z report #\(z.zNumber ?? 0)")
+        print("")
+        print(z.text(calendar: calendar), terminator: "")
     }
 
     /// The next whole $20 above an amount: what a client hands over in bills.

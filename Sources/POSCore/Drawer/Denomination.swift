@@ -75,13 +75,21 @@ public struct CashCount: Hashable, Sendable, Codable {
                     reason: "unknown denomination (known: \(denominations.map(\.code).joined(separator: ", ")))"
                 )
             }
-            guard quantity >= 0 else { throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative") }
-            guard quantity <= 100_000 else { throw .invalid(field: "\(field), \(code)", reason: "more than 100000 is not a count") }
+            guard quantity >= 0 else {
+                throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative")
+            }
+            guard quantity <= 100_000 else {
+                throw .invalid(field: "\(field), \(code)", reason: "more than 100000 is not a count")
+            }
         }
     }
 
     /// Reads `100x2,20x15,0.25x40,roll-0.25x2` (denomination × quantity, comma separated; a code may repeat).
-    public static func parse(_ text: String, denominations: [Denomination], field: String = "--count") throws(POSError) -> CashCount {
+    public static func parse(
+        _ text: String,
+        denominations: [Denomination],
+        field: String = "--count"
+    ) throws(POSError) -> CashCount {
         var count = CashCount()
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let part = String(item).trimmingASCIIWhitespace()
@@ -97,7 +105,9 @@ public struct CashCount: Hashable, Sendable, Codable {
                     reason: "unknown denomination (known: \(denominations.map(\.code).joined(separator: ", ")))"
                 )
             }
-            guard quantity >= 0 else { throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative") }
+            guard quantity >= 0 else {
+                throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative")
+            }
             count[code] += quantity
         }
         try count.validate(denominations, field: field)

@@ -231,7 +231,12 @@ public enum DrawerLedger {
                         kind: event.kind,
                         cashier: cashier,
                         counted: event.count?.total(denominations) ?? .zero,
-                        figures: figures(events: events, payments: payments, denominations: denominations, before: event.sequence)
+                        figures: figures(
+                            events: events,
+                            payments: payments,
+                            denominations: denominations,
+                            before: event.sequence
+                        )
                     )
                 )
                 if event.kind == .handover, let incoming = event.otherEmployee { cashier = incoming }

@@ -15,7 +15,9 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
     public init(
         denominations: [Denomination] = Denomination.usd,
         floatTarget: Money = .cents(150_00),
-        floatMinimum: CashCount = CashCount(["1": 20, "5": 6, "roll-0.25": 1, "0.25": 20, "0.10": 20, "0.05": 10, "0.01": 50]),
+        floatMinimum: CashCount = CashCount([
+            "1": 20, "5": 6, "roll-0.25": 1, "0.25": 20, "0.10": 20, "0.05": 10, "0.01": 50,
+        ]),
         tolerance: Money = .cents(2_00),
         paidInReasons: [String] = ["change from the bank", "petty cash returned", "other"],
         paidOutReasons: [String] = ["petty cash", "postage", "supplies", "delivery tip", "other"],
@@ -38,7 +40,9 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
         for denomination in denominations where !denomination.value.isPositive {
             throw .invalid(field: "drawer.denominations, \(denomination.code)", reason: "a value must be positive")
         }
-        guard !floatTarget.isNegative else { throw .invalid(field: "drawer.floatTarget", reason: "must not be negative") }
+        guard !floatTarget.isNegative else {
+            throw .invalid(field: "drawer.floatTarget", reason: "must not be negative")
+        }
         guard !tolerance.isNegative else { throw .invalid(field: "drawer.tolerance", reason: "must not be negative") }
         try floatMinimum.validate(denominations, field: "drawer.floatMinimum")
     }

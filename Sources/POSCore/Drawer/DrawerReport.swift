@@ -4,7 +4,10 @@ import Foundation
 ///
 /// While a session is open, the expected cash is left out unless the reader may see it: the count must be blind.
 public struct DrawerReport: Hashable, Sendable, Codable {
-    public enum Kind: String, Hashable, Sendable, Codable { case x = "X", z = "Z" }
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case x = "X"
+        case z = "Z"
+    }
 
     public struct TenderTotal: Hashable, Sendable, Codable {
         public var tender: Tender
@@ -153,12 +156,19 @@ public struct DrawerReport: Hashable, Sendable, Codable {
     public func text(calendar: BusinessCalendar) -> String {
         var out: [String] = []
         func row(_ label: String, _ value: String) {
-            out.append(label.padding(toLength: 34, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 14 - value.count)) + value)
+            // Long labels (reasons) are never cut: the amount moves right instead.
+            let padded = label.count >= 34 ? label + " " : label.padding(toLength: 34, withPad: " ", startingAt: 0)
+            out.append(padded + String(repeating: " ", count: max(0, 14 - value.count)) + value)
         }
-        func time(_ millis: Int64) -> String { "\(calendar.businessDate(atMillis: millis)) \(calendar.timeOfDay(atMillis: millis))" }
+        func time(_ millis: Int64) -> String {
+            "\(calendar.businessDate(atMillis: millis)) \(calendar.timeOfDay(atMillis: millis))"
+        }
         let title = kind == .z ? "Z report #\(zNumber ?? 0)" : "X report (no reset)"
         out.append("\(clinic) — drawer \(drawer) — \(title)")
-        out.append("Session \(session), opened \(time(openedAt)) by \(openedBy)" + (closedAt.map { ", closed \(time($0)) by \(closedBy ?? "")" } ?? ", \(state.rawValue)"))
+        out.append(
+            "Session \(session), opened \(time(openedAt)) by \(openedBy)"
+                + (closedAt.map { ", closed \(time($0)) by \(closedBy ?? "")" } ?? ", \(state.rawValue)")
+        )
         row("Opening count", openingCount.total(denominations).formatted)
         if let previousFloat, let openingDifference {
             row("Previous close's float", previousFloat.total(denominations).formatted)
@@ -167,7 +177,9 @@ public struct DrawerReport: Hashable, Sendable, Codable {
         out.append("")
         out.append("Payments at this drawer")
         for tender in tenders { row("  \(tender.tender.rawValue) (\(tender.count))", tender.net.formatted) }
-        let movements = events.filter { [.paidIn, .paidOut, .safeDrop, .noSale, .adjustment, .handover].contains($0.kind) }
+        let movements = events.filter {
+            [.paidIn, .paidOut, .safeDrop, .noSale, .adjustment, .handover].contains($0.kind)
+        }
         if !movements.isEmpty {
             out.append("")
             out.append("Drawer events")
@@ -178,7 +190,10 @@ public struct DrawerReport: Hashable, Sendable, Codable {
                     case .noSale: "no sale by \(event.employee): \(event.reason ?? "")"
                     default: "\(event.kind.rawValue) by \(event.employee): \(event.reason ?? "")"
                     }
-                row("  \(calendar.timeOfDay(atMillis: event.atMillis)) \(what)", event.kind == .noSale || event.kind == .handover ? "" : event.amount.formatted)
+                row(
+                    "  \(calendar.timeOfDay(atMillis: event.atMillis)) \(what)",
+                    event.kind == .noSale || event.kind == .handover ? "" : event.amount.formatted
+                )
             }
         }
         out.append("")

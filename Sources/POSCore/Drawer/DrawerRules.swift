@@ -1,6 +1,11 @@
 /// The checks on each drawer action, before anything is stored.
 public enum DrawerRules {
-    public static func requireState(_ state: DrawerState, is expected: DrawerState, drawer: String, action: String) throws(POSError) {
+    public static func requireState(
+        _ state: DrawerState,
+        is expected: DrawerState,
+        drawer: String,
+        action: String
+    ) throws(POSError) {
         guard state == expected else {
             let now =
                 switch state {
@@ -22,7 +27,10 @@ public enum DrawerRules {
     ) throws(POSError) {
         guard amount.isPositive else { throw .invalid(field: "\(field) amount", reason: "must be positive") }
         guard reasons.contains(reason) else {
-            throw .invalid(field: "\(field) reason", reason: "'\(reason)' is not one of: \(reasons.joined(separator: ", "))")
+            throw .invalid(
+                field: "\(field) reason",
+                reason: "'\(reason)' is not one of: \(reasons.joined(separator: ", "))"
+            )
         }
         if reason == "other" {
             guard let note, !note.trimmingASCIIWhitespace().isEmpty else {
@@ -33,7 +41,8 @@ public enum DrawerRules {
     }
 
     /// The keep count the staff confirm at close must come out of what was counted.
-    public static func checkKeep(_ keep: CashCount, counted: CashCount, denominations: [Denomination]) throws(POSError) {
+    public static func checkKeep(_ keep: CashCount, counted: CashCount, denominations: [Denomination]) throws(POSError)
+    {
         try keep.validate(denominations, field: "--keep")
         for denomination in denominations where keep[denomination.code] > counted[denomination.code] {
             throw .invalid(

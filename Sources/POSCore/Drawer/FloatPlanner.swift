@@ -25,7 +25,9 @@ public enum FloatPlanner {
         }
         // Reserve the minimum of each denomination for the float, unless the reserve alone would exceed the target.
         var reserve = CashCount()
-        for denomination in denominations { reserve[denomination.code] = min(minimum[denomination.code], counted[denomination.code]) }
+        for denomination in denominations {
+            reserve[denomination.code] = min(minimum[denomination.code], counted[denomination.code])
+        }
         if reserve.total(denominations) > target { reserve = CashCount() }
         let available = counted - reserve
         let depositTarget = (total - target).minorUnits
@@ -57,7 +59,12 @@ public enum FloatPlanner {
         return proposal(keep: counted - deposit, counted: counted, target: target, denominations: denominations)
     }
 
-    static func proposal(keep: CashCount, counted: CashCount, target: Money, denominations: [Denomination]) -> FloatProposal {
+    static func proposal(
+        keep: CashCount,
+        counted: CashCount,
+        target: Money,
+        denominations: [Denomination]
+    ) -> FloatProposal {
         let deposit = counted - keep
         return FloatProposal(
             keep: keep,
