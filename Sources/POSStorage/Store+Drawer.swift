@@ -735,7 +735,7 @@ extension Store {
         let events = try drawerEvents(id, db)
         let payments = try drawerPayments(id, db)
         // Blind until the count is in: while open, only those allowed to see drawer totals see expected cash.
-        let mayShow = state != .open || viewer?.employee.role.may(.viewDrawerTotals) == true
+        let mayShow = !clinic.drawer.blindCount || state != .open || viewer?.employee.role.may(.viewDrawerTotals) == true
         var tenders: [DrawerReport.TenderTotal] = []
         var cards: [String: Money] = [:]
         for row in try Row.fetchAll(

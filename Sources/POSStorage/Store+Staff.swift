@@ -45,6 +45,21 @@ extension Store {
         }
     }
 
+    /// Replaces the clinic's settings (a manager's job); every change is journaled.
+    public func updatePolicy(_ policy: ClinicPolicy, commandID: String, by clerk: Operator) async throws -> ClinicPolicy {
+        try clerk.require(.manageSettings)
+        try policy.validate()
+        let at = now()
+        return try await once(id: commandID, kind: "policy.update", request: policy) { db in
+            try db.executeCached(
+                sql: "UPDATE setting SET value = ? WHERE key = 'policy'",
+                arguments: [try CanonicalJSON.encode(policy)]
+            )
+            try self.journal(db, kind: "policy.updated", by: clerk, subject: "clinic", at: at, payload: policy)
+            return policy
+        }
+    }
+
     public func isSetUp() async throws -> Bool {
         try await read { db in try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! > 0 }
     }

@@ -11,6 +11,8 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
     public var paidOutReasons: [String]
     /// A second employee verifies every close.
     public var requireVerification: Bool
+    /// Counts are blind: expected cash is shown only after the count is submitted (and to managers).
+    public var blindCount: Bool
 
     public init(
         denominations: [Denomination] = Denomination.usd,
@@ -21,7 +23,8 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
         tolerance: Money = .cents(2_00),
         paidInReasons: [String] = ["change from the bank", "petty cash returned", "other"],
         paidOutReasons: [String] = ["petty cash", "postage", "supplies", "delivery tip", "other"],
-        requireVerification: Bool = true
+        requireVerification: Bool = true,
+        blindCount: Bool = true
     ) {
         self.denominations = denominations
         self.floatTarget = floatTarget
@@ -30,6 +33,7 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
         self.paidInReasons = paidInReasons
         self.paidOutReasons = paidOutReasons
         self.requireVerification = requireVerification
+        self.blindCount = blindCount
     }
 
     public func validate() throws(POSError) {

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import POSCore
+import POSStorage
+
+struct SettingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings",
+        abstract: "The clinic's settings: show them, or change the drawer rules (a manager's job).",
+        subcommands: [Show.self, Drawer.self]
+    )
+
+    struct Show: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(abstract: "Print the clinic's settings as JSON.")
+        @OptionGroup var database: DatabaseOptions
+
+        func execute() async throws {
+            print(try Output.json(try await database.openStore().policy()))
+        }
+    }
+
+    struct Drawer: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the drawer rules from a JSON file: denominations, float target and minimum, tolerance, "
+                + "paid-in/out reasons, verification and blind counting (the `drawer` object of `settings show`)."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var signIn: SignInOptions
+        @Argument(help: "The drawer rules as JSON, or - for standard input.") var file: String
+        @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
+
+        func execute() async throws {
+            let (data, source) = try Output.read(file)
+            let drawer = try RequestDecoder.decode(DrawerPolicy.self, from: data, source: source)
+            let store = try database.openStore()
+            let clerk = try await signIn.signIn(store)
+            var policy = try await store.policy()
+            policy.drawer = drawer
+            _ = try await store.updatePolicy(policy, commandID: id, by: clerk)
+            print("Drawer rules updated: float \(drawer.floatTarget.formatted), tolerance \(drawer.tolerance.formatted).")
+        }
+    }
+}
