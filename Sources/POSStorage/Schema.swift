@@ -325,6 +325,10 @@ enum Schema {
         ALTER TABLE payment ADD COLUMN drawerAfterEvent INTEGER;
         CREATE INDEX paymentByDrawer ON payment(drawerSession) WHERE drawerSession IS NOT NULL;
 
+        -- A payment can join only a session that is open, whatever program writes it.
+        CREATE TRIGGER paymentDrawerMustBeOpen BEFORE INSERT ON payment
+        WHEN NEW.drawerSession IS NOT NULL AND (SELECT state FROM drawerSession WHERE id = NEW.drawerSession) <> 'open'
+        BEGIN SELECT RAISE(ABORT, 'payments go only to an open drawer session'); END;
         CREATE TRIGGER drawerSessionClosedNoUpdate BEFORE UPDATE ON drawerSession WHEN OLD.state = 'closed'
         BEGIN SELECT RAISE(ABORT, 'closed drawer sessions are immutable'); END;
         CREATE TRIGGER drawerSessionNoDelete BEFORE DELETE ON drawerSession

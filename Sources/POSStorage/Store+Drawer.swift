@@ -735,7 +735,8 @@ extension Store {
         let events = try drawerEvents(id, db)
         let payments = try drawerPayments(id, db)
         // Blind until the count is in: while open, only those allowed to see drawer totals see expected cash.
-        let mayShow = !clinic.drawer.blindCount || state != .open || viewer?.employee.role.may(.viewDrawerTotals) == true
+        let mayShow =
+            !clinic.drawer.blindCount || state != .open || viewer?.employee.role.may(.viewDrawerTotals) == true
         var tenders: [DrawerReport.TenderTotal] = []
         var cards: [String: Money] = [:]
         for row in try Row.fetchAll(
@@ -796,9 +797,11 @@ extension Store {
             closedBy: row["closedBy"],
             closedAt: row["closedAt"],
             openingCount: events.first { $0.kind == .open }?.count ?? CashCount(),
-            previousFloat: try previous.flatMap { try split($0, part: "keep", db) },
+            // A closed session always has its split; no rows of a part means nothing in it (not "unknown").
+            previousFloat: try previous.map { try split($0, part: "keep", db) ?? CashCount() },
             events: events,
-            tenders: tenders,
+            // Cash taken is the missing term of expected cash: a blind reader does not get it either.
+            tenders: mayShow ? tenders : tenders.filter { $0.tender != .cash },
             figures: mayShow
                 ? DrawerLedger.figures(events: events, payments: payments, denominations: denominations) : nil,
             counts: mayShow
@@ -806,8 +809,8 @@ extension Store {
             expectedChecks: DrawerLedger.expectedChecks(payments),
             checksCounted: try checksJSON.map { try CanonicalJSON.decode([String].self, $0) },
             cardBatches: cardBatches,
-            floatKept: try split(id, part: "keep", db),
-            deposit: try split(id, part: "deposit", db),
+            floatKept: state == .closed ? try split(id, part: "keep", db) ?? CashCount() : nil,
+            deposit: state == .closed ? try split(id, part: "deposit", db) ?? CashCount() : nil,
             closeNote: row["closeNote"],
             approvedBy: row["approvedBy"],
             laterAdjustments: Array(Set(later)).sorted { $0.atMillis < $1.atMillis },

@@ -46,7 +46,8 @@ extension Store {
     }
 
     /// Replaces the clinic's settings (a manager's job); every change is journaled.
-    public func updatePolicy(_ policy: ClinicPolicy, commandID: String, by clerk: Operator) async throws -> ClinicPolicy {
+    public func updatePolicy(_ policy: ClinicPolicy, commandID: String, by clerk: Operator) async throws -> ClinicPolicy
+    {
         try clerk.require(.manageSettings)
         try policy.validate()
         let at = now()

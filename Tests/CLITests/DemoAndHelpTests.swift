@@ -110,7 +110,7 @@ import Testing
         )
         for command in [
             "demo", "setup", "checkout", "invoice", "refund", "catalog", "coupons", "clients", "employees", "report",
-            "journal", "backup",
+            "journal", "backup", "drawer", "settings",
         ] {
             #expect(listed.contains(command), "\(command) missing from --help:\n\(help.stdout)")
         }

@@ -35,7 +35,8 @@ struct DatabaseSnapshot: Equatable, Sendable {
 }
 
 /// A fresh, set-up clinic database in a UUID-named temporary file: TestClinic's policy, tax categories, staff,
-/// catalog, clients and coupons, with every employee signed in at FRONT-1 and a clock the test controls.
+/// catalog, clients and coupons, with every employee signed in at FRONT-1, FRONT-1's cash drawer open, and a clock the
+/// test controls.
 final class StoreFixture: Sendable {
     static let firstDay = BusinessDate("2025-03-04")!  // a Tuesday, standard time in America/Chicago
     static let calendar = try! BusinessCalendar(timeZoneIdentifier: TestClinic.policy.timeZone)
@@ -77,7 +78,8 @@ final class StoreFixture: Sendable {
     }
 
     /// Sets the clinic up at `start` (09:00 on ``firstDay`` unless given); the clock stays there until a test moves it.
-    static func make(at start: Int64 = millis(hour: 9)) async throws -> StoreFixture {
+    /// FRONT-1's drawer is open (by the CSR, with ``openingFloat``) unless `openDrawer` is false.
+    static func make(at start: Int64 = millis(hour: 9), openDrawer: Bool = true) async throws -> StoreFixture {
         let path = temporaryPath()
         let clock = TestClock(start)
         let store = try Store(path: path, pinHasher: hasher, clock: { clock.now })
@@ -104,8 +106,18 @@ final class StoreFixture: Sendable {
         for (employee, pin) in TestClinic.staff {
             operators[employee.id] = try await store.signIn(employee: employee.id, pin: pin, terminal: "FRONT-1")
         }
+        // Cash and checks are taken only into an open drawer: the CSR opens FRONT-1's with a realistic float.
+        if openDrawer {
+            _ = try await store.openDrawer(count: openingFloat, commandID: newID("drawer-open"), by: operators["CSR"]!)
+        }
         return StoreFixture(path: path, store: store, clock: clock, operators: operators)
     }
+
+    /// The float FRONT-1's drawer opens with: $150.00 in small bills, a roll of quarters and loose coins.
+    static let openingFloat = try! CashCount.parse(
+        "20x3,10x4,5x6,1x20,roll-0.25x1,0.25x20,0.10x20,0.05x10,0.01x50",
+        denominations: Denomination.usd
+    )
 
     static func newID(_ label: String = "cmd") -> String { "\(label)-\(UUID().uuidString)" }
     func id(_ label: String = "cmd") -> String { Self.newID(label) }
@@ -329,10 +341,15 @@ extension Percent {
                 "setting", "taxCategory", "catalogItem", "employee", "client", "patient", "coupon", "invoice",
                 "invoiceLine",
                 "invoiceDiscount", "discountAllocation", "couponRedemption", "payment", "invoiceVoid", "journal",
-                "command",
+                "command", "drawerSession", "drawerEvent", "drawerCount", "drawerSplit",
                 "sqlite_schema",
             ])
         )
+        // FRONT-1's drawer is open with the fixture's float: one session, its opening event, one row per denomination.
+        #expect(before.rows("drawerSession").count == 1)
+        #expect(before.rows("drawerEvent").count == 1)
+        #expect(before.rows("drawerCount").count == StoreFixture.openingFloat.quantities.count)
+        #expect(before.rows("drawerSplit").isEmpty)
         #expect(before.rows("employee").count == 6)
         #expect(before.rows("catalogItem").count == 10)
         #expect(before.rows("client").count == 4)

@@ -28,7 +28,8 @@ public final class TickingClock: Sendable {
 }
 
 /// A real `Store` on a fresh temp-file database, seeded with TestClinic the way `DemoMorning.setUp()` seeds the demo
-/// clinic (setup, addEmployee, importCatalog, saveClient), and the checkout requests the benchmarks send.
+/// clinic (setup, addEmployee, importCatalog, saveClient, the CSR opening FRONT-1's drawer), and the checkout requests
+/// the benchmarks send.
 public final class CheckoutFixture: Sendable {
     public let store: Store
     /// The folder holding the database, its WAL and shm files; `removeFiles()` deletes it.
@@ -69,6 +70,11 @@ public final class CheckoutFixture: Sendable {
 
     public static let cashPart = Money.cents(50_00)
 
+    /// FRONT-1's opening float (as DemoMorning's): small bills, a roll of quarters and loose coins.
+    public static let openingFloat = CashCount(
+        ["20": 2, "10": 4, "5": 6, "1": 22, "roll-0.25": 1, "0.25": 20, "0.10": 20, "0.05": 10, "0.01": 50]
+    )
+
     /// Creates the database under a new temp folder and seeds it.
     ///
     /// - Parameters:
@@ -94,6 +100,8 @@ public final class CheckoutFixture: Sendable {
             }
         try await seed(store, extraItems: extraItems)
         let clerk = try await store.signIn(employee: "CSR", pin: TestClinic.pin("CSR"), terminal: "FRONT-1")
+        // Cash is taken only into an open drawer: the CSR opens FRONT-1's with a morning float, as the demo does.
+        _ = try await store.openDrawer(count: openingFloat, commandID: "seed-drawer-open", by: clerk)
         return try CheckoutFixture(store: store, directory: directory, clerk: clerk)
     }
 

@@ -41,18 +41,28 @@ struct DrawerCommand: AsyncParsableCommand {
             guard isatty(STDIN_FILENO) == 1 else {
                 throw POSError.invalid(field: "--count", reason: "give the \(what) with --count or --count-file")
             }
-            print("Count the drawer (\(what)); press Enter for none.")
+            // Prompts go to stderr: stdout carries the result (JSON with --format json), even when redirected.
+            func say(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+            say("Count the drawer (\(what)); press Enter for none.\n")
             var count = CashCount()
             for denomination in denominations {
                 while true {
-                    print("  \(denomination.name): ", terminator: "")
-                    let text = (readLine() ?? "").trimmingCharacters(in: .whitespaces)
+                    say("  \(denomination.name): ")
+                    // End of input (Ctrl-D) abandons the count rather than submitting what was typed so far.
+                    guard let line = readLine() else {
+                        say("\n")
+                        throw POSError.invalid(
+                            field: "--count",
+                            reason: "the \(what) was not finished; nothing was recorded"
+                        )
+                    }
+                    let text = line.trimmingCharacters(in: .whitespaces)
                     if text.isEmpty { break }
                     if let quantity = Int64(text), quantity >= 0, quantity <= 100_000 {
                         count[denomination.code] = quantity
                         break
                     }
-                    print("    '\(text)' is not a count; type a whole number.")
+                    say("    '\(text)' is not a count; type a whole number.\n")
                 }
             }
             return count
@@ -90,24 +100,9 @@ struct DrawerCommand: AsyncParsableCommand {
             commandName: "paid-in",
             abstract: "Cash put into the drawer for a non-sale reason."
         )
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var signIn: SignInOptions
-        @Option(help: "The amount, e.g. 50.00.") var amount: String
-        @Option(help: "One of the clinic's paid-in reasons.") var reason: String
-        @Option(help: "What it was, for reason 'other' (and any other detail).") var note: String?
-        @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
+        @OptionGroup var movement: MovementOptions
 
-        func execute() async throws {
-            try await DrawerCommand.movement(
-                .paidIn,
-                amount: amount,
-                reason: reason,
-                note: note,
-                id: id,
-                database,
-                signIn
-            )
-        }
+        func execute() async throws { try await movement.record(.paidIn) }
     }
 
     struct PaidOut: VetPOSCommandBody {
@@ -115,50 +110,36 @@ struct DrawerCommand: AsyncParsableCommand {
             commandName: "paid-out",
             abstract: "Cash taken out of the drawer for a non-sale reason."
         )
+        @OptionGroup var movement: MovementOptions
+
+        func execute() async throws { try await movement.record(.paidOut) }
+    }
+
+    /// What a paid-in or paid-out takes.
+    struct MovementOptions: ParsableArguments {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
         @Option(help: "The amount, e.g. 12.50.") var amount: String
-        @Option(help: "One of the clinic's paid-out reasons (petty cash, postage, supplies, …).") var reason: String
+        @Option(help: "One of the clinic's reasons (see `vetpos settings show`), e.g. postage.") var reason: String
         @Option(help: "What it was, for reason 'other' (and any other detail).") var note: String?
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
-        func execute() async throws {
-            try await DrawerCommand.movement(
-                .paidOut,
-                amount: amount,
+        func record(_ kind: DrawerEventKind) async throws {
+            guard let value = Money(parsing: amount) else {
+                throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as 12.50")
+            }
+            let store = try database.openStore()
+            let event = try await store.recordDrawerMovement(
+                kind,
+                amount: value,
                 reason: reason,
                 note: note,
-                id: id,
-                database,
-                signIn
+                commandID: id,
+                by: try await signIn.signIn(store)
             )
+            let what = kind == .paidIn ? "Paid in" : "Paid out"
+            print("\(what) \(value.formatted) — \(event.reason ?? "") (event \(event.sequence)).")
         }
-    }
-
-    static func movement(
-        _ kind: DrawerEventKind,
-        amount text: String,
-        reason: String,
-        note: String?,
-        id: String,
-        _ database: DatabaseOptions,
-        _ signIn: SignInOptions
-    ) async throws {
-        guard let amount = Money(parsing: text) else {
-            throw POSError.invalid(field: "--amount", reason: "'\(text)' is not an amount such as 12.50")
-        }
-        let store = try database.openStore()
-        let event = try await store.recordDrawerMovement(
-            kind,
-            amount: amount,
-            reason: reason,
-            note: note,
-            commandID: id,
-            by: try await signIn.signIn(store)
-        )
-        print(
-            "\(kind == .paidIn ? "Paid in" : "Paid out") \(event.amount.formatted) — \(event.reason ?? "") (event \(event.sequence))."
-        )
     }
 
     struct Drop: VetPOSCommandBody {
@@ -409,7 +390,8 @@ struct DrawerCommand: AsyncParsableCommand {
         )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var signIn: SignInOptions
-        @Option(help: "Only this employee's counts.") var employee: String?
+        // Not --employee: that is who signs in (SignInOptions).
+        @Option(name: .customLong("cashier"), help: "Only this cashier's counts.") var employee: String?
         @Option(help: "Only this drawer.") var drawer: String?
         @Option(help: "text or json.") var format = OutputFormat.text
 

@@ -37,7 +37,9 @@ struct SettingsCommand: AsyncParsableCommand {
             var policy = try await store.policy()
             policy.drawer = drawer
             _ = try await store.updatePolicy(policy, commandID: id, by: clerk)
-            print("Drawer rules updated: float \(drawer.floatTarget.formatted), tolerance \(drawer.tolerance.formatted).")
+            print(
+                "Drawer rules updated: float \(drawer.floatTarget.formatted), tolerance \(drawer.tolerance.formatted)."
+            )
         }
     }
 }

@@ -108,6 +108,10 @@ public struct CashCount: Hashable, Sendable, Codable {
             guard quantity >= 0 else {
                 throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative")
             }
+            // Checked per item too, so adding up a repeated code can never overflow.
+            guard quantity <= 100_000 else {
+                throw .invalid(field: "\(field), \(code)", reason: "more than 100000 is not a count")
+            }
             count[code] += quantity
         }
         try count.validate(denominations, field: field)

@@ -177,6 +177,7 @@ public struct DrawerReport: Hashable, Sendable, Codable {
         out.append("")
         out.append("Payments at this drawer")
         for tender in tenders { row("  \(tender.tender.rawValue) (\(tender.count))", tender.net.formatted) }
+        if figures == nil { out.append("  cash: counted at the close, not shown before it") }
         let movements = events.filter {
             [.paidIn, .paidOut, .safeDrop, .noSale, .adjustment, .handover].contains($0.kind)
         }

@@ -109,9 +109,10 @@ enum Runner {
         killAfterLines: Int? = nil,
         killAfterMilliseconds: Int? = nil,
         killAfterFirstLineMilliseconds: Int? = nil,
-        timeoutSeconds: Int = 120
+        timeoutSeconds: Int = 120,
+        executable: String? = nil
     ) async throws -> CLIResult {
-        let binary = try Vetpos.path()
+        let binary = try executable ?? Vetpos.path()
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
@@ -300,7 +301,8 @@ struct Sandbox: Sendable {
         stdin: Data? = nil,
         killAfterLines: Int? = nil,
         killAfterMilliseconds: Int? = nil,
-        killAfterFirstLineMilliseconds: Int? = nil
+        killAfterFirstLineMilliseconds: Int? = nil,
+        executable: String? = nil
     ) async throws -> CLIResult {
         var environment = baseEnvironment
         if let staff {
@@ -315,10 +317,32 @@ struct Sandbox: Sendable {
             stdin: stdin,
             killAfterLines: killAfterLines,
             killAfterMilliseconds: killAfterMilliseconds,
-            killAfterFirstLineMilliseconds: killAfterFirstLineMilliseconds
+            killAfterFirstLineMilliseconds: killAfterFirstLineMilliseconds,
+            executable: executable
         )
         if result.timedOut { throw HarnessError("timed out: \(result)") }
         return result
+    }
+
+    /// Runs `vetpos` with a pseudo-terminal as its standard input, output and error (util-linux `script`), typing
+    /// `input` into it; for the prompts vetpos shows only at a terminal. The result's stdout is the terminal's: the
+    /// echoed input included, lines ending in CR LF. Its `arguments` are script's. With `stdoutFile`, vetpos's
+    /// standard output goes to that file of the sandbox instead (`> FILE`), as when a report is saved.
+    func runAtTerminal(
+        _ arguments: [String],
+        as staff: Staff? = nil,
+        input: String,
+        stdoutFile: String? = nil
+    ) async throws -> CLIResult {
+        guard let script = Terminal.script else { throw HarnessError("util-linux `script` is not installed") }
+        var command = ([try Vetpos.path()] + arguments).map(Terminal.shellQuoted).joined(separator: " ")
+        if let stdoutFile { command += " > " + Terminal.shellQuoted(path(stdoutFile)) }
+        return try await run(
+            ["--quiet", "--return", "--command", command, "/dev/null"],
+            as: staff,
+            stdin: Data(input.utf8),
+            executable: script
+        )
     }
 
     /// Runs and requires exit status 0 with nothing on stderr.
@@ -334,6 +358,18 @@ struct Sandbox: Sendable {
         try #require(!result.signaled && result.status == 0, "\(result)", sourceLocation: sourceLocation)
         #expect(result.stderr.isEmpty, "\(result)", sourceLocation: sourceLocation)
         return result
+    }
+}
+
+/// util-linux `script`, which gives a command a pseudo-terminal.
+enum Terminal {
+    static let script: String? = ["/usr/bin/script", "/bin/script"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// `'…'` for `sh -c`, with any `'` inside closed, escaped and reopened.
+    static func shellQuoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }
 

@@ -24,6 +24,17 @@ enum Clinic {
     static let vet = Staff(id: "VET", name: "Dr. Vera Vet", role: "veterinarian", pin: "4567")
     static let bookkeeper = Staff(id: "BOOK", name: "Billie Books", role: "bookkeeper", pin: "5678")
     static let employees = [csr, vet, bookkeeper]
+    /// Added only by the drawer tests' template: a relief cashier (handover, verification) and a technician, who
+    /// rings sales but has no drawer permission.
+    static let reliefCSR = Staff(id: "CSR2", name: "Robin Relief", role: "csr", pin: "2468")
+    static let technician = Staff(id: "TECH", name: "Terry Tech", role: "technician", pin: "1357")
+
+    /// The terminal every test runs at: vetpos's default, since no test sets `$VETPOS_TERMINAL`. Cash and check
+    /// payments need its drawer open.
+    static let terminal = "FRONT-1"
+    /// The float the seeded drawer opens with: $150.00 in the small bills and coins a desk makes change with.
+    static let openingFloat = "20x3,10x2,5x6,1x20,roll-0.25x1,0.25x20,0.10x20,0.05x40,0.01x100"
+    static let openingFloatCents: Int64 = 150_00
 
     /// The price list as a person might type it: header in capitals, unsorted, `62` and `3.5` for prices,
     /// `yes`/`TRUE`/`1`/`no` for active, a quoted name with a comma.
@@ -54,9 +65,9 @@ enum Clinic {
     static let prices: [String: Int64] = ["EXAM": 62_00, "VACC": 24_99, "FOOD": 71_99, "APOQUEL": 1_95, "WASTE": 3_50]
     static let taxRatePPM: [String: Int64] = ["EXAM": 0, "VACC": 0, "FOOD": 82_500, "APOQUEL": 0, "WASTE": 82_500]
 
-    /// Setup, staff, catalog and two clients (OWNER with pets REX and MIA; CREDIT with TOM and a credit limit), each
-    /// through the CLI.
-    static func seed(_ sandbox: Sandbox, creditLimit: String = "100.00") async throws {
+    /// Setup, staff, catalog, two clients (OWNER with pets REX and MIA; CREDIT with TOM and a credit limit) and,
+    /// unless `openDrawer` is false, the CSR's opening count of the drawer at ``terminal``, each through the CLI.
+    static func seed(_ sandbox: Sandbox, creditLimit: String = "100.00", openDrawer: Bool = true) async throws {
         let db = sandbox.db
         let setup = try await sandbox.ok(
             [
@@ -94,25 +105,66 @@ enum Clinic {
             ],
             as: manager
         )
+        if openDrawer {
+            let opened = try await sandbox.ok(
+                ["drawer", "open", "--db", db, "--terminal", terminal, "--count", openingFloat],
+                as: csr
+            )
+            #expect(opened.stdout == "Drawer \(terminal) opened (session 1) with \(formatted(openingFloatCents)).\n")
+        }
+    }
+
+    /// Adds ``reliefCSR`` and ``technician``.
+    static func addDrawerStaff(_ sandbox: Sandbox) async throws {
+        for employee in [reliefCSR, technician] {
+            try await sandbox.ok(
+                [
+                    "employees", "add", "--db", sandbox.db, "--id", employee.id, "--name", employee.name, "--role",
+                    employee.role,
+                ],
+                as: manager,
+                environment: ["VETPOS_NEW_PIN": employee.pin]
+            )
+        }
     }
 }
 
 /// A seeded clinic made once per test run; tests that only need a starting point copy it instead of seeding again.
 actor SeededTemplate {
-    static let shared = SeededTemplate()
+    /// ``Clinic/seed(_:creditLimit:openDrawer:)`` as it is: the drawer at ``Clinic/terminal`` open.
+    static let shared = SeededTemplate(name: "template", openDrawer: true, drawerStaff: false)
+    /// For the drawer tests: no drawer open yet, and the relief CSR and the technician added.
+    static let drawer = SeededTemplate(name: "drawer-template", openDrawer: false, drawerStaff: true)
+
+    let name: String
+    let openDrawer: Bool
+    let drawerStaff: Bool
     private var task: Task<Sandbox, any Error>?
+
+    init(name: String, openDrawer: Bool, drawerStaff: Bool) {
+        self.name = name
+        self.openDrawer = openDrawer
+        self.drawerStaff = drawerStaff
+    }
 
     func sandbox() async throws -> Sandbox {
         if let task { return try await task.value }
+        let (name, openDrawer, drawerStaff) = (self.name, self.openDrawer, self.drawerStaff)
         let task = Task {
-            let sandbox = try Sandbox(directory: Self.directory(pid: getpid()))
-            // Swift Testing has no global tear-down: remove the template when the test process exits.
-            atexit { try? FileManager.default.removeItem(at: SeededTemplate.directory(pid: getpid())) }
-            try await Clinic.seed(sandbox)
+            let sandbox = try Sandbox(directory: Self.directory(name, pid: getpid()))
+            // Swift Testing has no global tear-down: remove the templates when the test process exits.
+            atexit {
+                for name in ["template", "drawer-template"] {
+                    try? FileManager.default.removeItem(at: SeededTemplate.directory(name, pid: getpid()))
+                }
+            }
+            try await Clinic.seed(sandbox, openDrawer: openDrawer)
+            if drawerStaff { try await Clinic.addDrawerStaff(sandbox) }
             let seeded = try await DatabaseSnapshot.dump(sandbox.db)
-            guard seeded["employee"]?.count == 4, seeded["catalogItem"]?.count == 6, seeded["patient"]?.count == 3
+            guard seeded["employee"]?.count == (drawerStaff ? 6 : 4), seeded["catalogItem"]?.count == 6,
+                seeded["patient"]?.count == 3, seeded["drawerSession"]?.count == (openDrawer ? 1 : 0)
             else {
-                throw HarnessError("the seeded template is incomplete: \(seeded.mapValues(\.count))")
+                throw HarnessError("the seeded \(name) is incomplete: \(seeded.mapValues(\.count))")
             }
             return sandbox
         }
@@ -120,19 +172,22 @@ actor SeededTemplate {
         return try await task.value
     }
 
-    nonisolated static func directory(pid: pid_t) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("vetpos-template-\(pid)", isDirectory: true)
+    nonisolated static func directory(_ name: String, pid: pid_t) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("vetpos-\(name)-\(pid)", isDirectory: true)
     }
 
     /// A new sandbox holding a copy of the seeded database.
-    static func copy(_ label: String) async throws -> Sandbox {
-        let template = try await shared.sandbox()
+    func copy(_ label: String) async throws -> Sandbox {
+        let template = try await sandbox()
         let sandbox = try Sandbox(label)
         for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: template.db + suffix) {
             try FileManager.default.copyItem(atPath: template.db + suffix, toPath: sandbox.db + suffix)
         }
         return sandbox
     }
+
+    /// A copy of the standard template.
+    static func copy(_ label: String) async throws -> Sandbox { try await shared.copy(label) }
 }
 
 // MARK: - JSON the CLI prints
