@@ -347,10 +347,12 @@ extension Store {
                 denominations: policy.denominations
             )
             .first { $0.sequence == finalCount.sequence }!
-            if policy.requireVerification && clerk.employee.id == finalCount.employee {
+            // Whoever counted (the close count or the recount) cannot also be the second pair of eyes.
+            let counters = Set(events.filter { $0.kind == .closeCount || $0.kind == .recount }.map(\.employee))
+            if policy.requireVerification && counters.contains(clerk.employee.id) {
                 throw POSError.approvalRequired(
                     field: "verify",
-                    reason: "a second employee verifies the close; \(finalCount.employee) counted it"
+                    reason: "a second employee verifies the close; \(clerk.employee.id) counted it"
                 )
             }
             var approvedBy: String?
@@ -489,7 +491,14 @@ extension Store {
 
     /// The X report of the terminal's drawer (the open or counted session), or of a given session.
     public func drawerReport(session id: Int64? = nil, viewer: Operator) async throws -> DrawerReport {
-        try await read { db in
+        guard viewer.employee.role.may(.handleDrawer) || viewer.employee.role.may(.viewDrawerTotals) else {
+            throw POSError.notPermitted(
+                employee: viewer.employee.id,
+                role: viewer.employee.role,
+                action: "see drawer reports"
+            )
+        }
+        return try await read { db in
             let session: Int64
             if let id {
                 session = id
@@ -505,7 +514,14 @@ extension Store {
 
     /// A closed session's Z report by drawer and Z number.
     public func zReport(drawer: String, number: Int, viewer: Operator) async throws -> DrawerReport {
-        try await read { db in
+        guard viewer.employee.role.may(.handleDrawer) || viewer.employee.role.may(.viewReports) else {
+            throw POSError.notPermitted(
+                employee: viewer.employee.id,
+                role: viewer.employee.role,
+                action: "see Z reports"
+            )
+        }
+        return try await read { db in
             guard
                 let id = try Int64.fetchOne(
                     cached: db,
@@ -520,8 +536,13 @@ extension Store {
     }
 
     /// Over/short of every handover and final close count of closed sessions, oldest first.
-    public func overShortHistory(employee: String? = nil, drawer: String? = nil) async throws -> [OverShortEntry] {
-        try await read { db in
+    public func overShortHistory(
+        employee: String? = nil,
+        drawer: String? = nil,
+        viewer: Operator
+    ) async throws -> [OverShortEntry] {
+        try viewer.require(.viewDrawerTotals)
+        return try await read { db in
             let policy = try Self.policy(db).drawer
             var entries: [OverShortEntry] = []
             for row in try Row.fetchAll(

@@ -184,7 +184,12 @@ extension StoreFixture {
         let expectedCash = Money.dollars("170.15")
 
         // Blind: before the count, only those allowed to see drawer totals see what is expected.
-        for viewer in [f.csr, f.csr2, f.tech] {
+        // A technician does not handle the drawer and sees no drawer report at all.
+        await #expect(throws: POSError.notPermitted(employee: "TECH", role: .technician, action: "see drawer reports"))
+        {
+            _ = try await f.xReport(f.tech)
+        }
+        for viewer in [f.csr, f.csr2] {
             let blind = try await f.xReport(viewer)
             #expect(blind.figures == nil && blind.counts == nil, "\(viewer.employee.id)")
             // Nor the cash taken, the one term of expected cash the cashier could not add up from the report.
@@ -358,17 +363,21 @@ extension StoreFixture {
         #expect(z1.checksCounted == ["1001", "1001"] && z1.missingChecks.isEmpty)
         // The Z report is the same for anyone now, and found by its number.
         #expect(try await f.store.zReport(drawer: "FRONT-1", number: 1, viewer: f.csr) == z1)
-        #expect(try await f.store.drawerReport(session: session, viewer: f.tech).figures == z1.figures)
+        #expect(try await f.store.drawerReport(session: session, viewer: f.book).figures == z1.figures)
 
         // Over/short history: the handover's shortage is the CSR's, the close's overage CSR2's.
-        let history = try await f.store.overShortHistory()
+        let history = try await f.store.overShortHistory(viewer: f.mgr)
         #expect(history.map(\.kind) == [.handover, .recount])
         #expect(history.map(\.cashier) == ["CSR", "CSR2"])
         #expect(history.map(\.overShort) == [.dollars("-1.00"), .dollars("2.50")])
         #expect(history.allSatisfy { $0.drawer == "FRONT-1" && $0.zNumber == 1 && $0.session == session })
-        #expect(try await f.store.overShortHistory(employee: "CSR").map(\.overShort) == [.dollars("-1.00")])
-        #expect(try await f.store.overShortHistory(employee: "CSR2").map(\.overShort) == [.dollars("2.50")])
-        #expect(try await f.store.overShortHistory(drawer: "FRONT-2").isEmpty)
+        #expect(
+            try await f.store.overShortHistory(employee: "CSR", viewer: f.mgr).map(\.overShort) == [.dollars("-1.00")]
+        )
+        #expect(
+            try await f.store.overShortHistory(employee: "CSR2", viewer: f.mgr).map(\.overShort) == [.dollars("2.50")]
+        )
+        #expect(try await f.store.overShortHistory(drawer: "FRONT-2", viewer: f.mgr).isEmpty)
 
         // The next morning: the opening count is a quarter more than the float left; the difference is recorded.
         f.clock.set(StoreFixture.millis(BusinessDate("2025-03-05")!, hour: 8))
@@ -432,7 +441,7 @@ extension StoreFixture {
         let noZ3 = try await f.refusal { _ = try await f.store.zReport(drawer: "FRONT-1", number: 3, viewer: f.csr) }
         #expect(noZ3 == .notFound(what: "Z report", id: "FRONT-1 #3"))
         #expect(
-            try await f.store.overShortHistory().map(\.overShort) == [
+            try await f.store.overShortHistory(viewer: f.mgr).map(\.overShort) == [
                 .dollars("-1.00"), .dollars("2.50"), .dollars("2.00"),
             ]
         )
@@ -793,18 +802,18 @@ extension StoreFixture {
         )
         _ = try await f.store.closeDrawer(keep: nil, note: nil, approval: nil, commandID: f.id(), by: mgr2)
 
-        let all = try await f.store.overShortHistory()
+        let all = try await f.store.overShortHistory(viewer: f.mgr)
         #expect(all.map(\.drawer) == ["FRONT-1", "FRONT-1", "FRONT-2"])
         #expect(all.map(\.cashier) == ["CSR", "CSR2", "CSR2"])
         #expect(all.map(\.kind) == [.handover, .closeCount, .closeCount])
         #expect(all.map(\.overShort) == [.dollars("-0.50"), .dollars("0.25"), .dollars("-1.00")])
         #expect(
-            try await f.store.overShortHistory(employee: "CSR2").map(\.overShort) == [
+            try await f.store.overShortHistory(employee: "CSR2", viewer: f.mgr).map(\.overShort) == [
                 .dollars("0.25"), .dollars("-1.00"),
             ]
         )
-        #expect(try await f.store.overShortHistory(drawer: "FRONT-2").map(\.cashier) == ["CSR2"])
-        #expect(try await f.store.overShortHistory(employee: "CSR", drawer: "FRONT-2").isEmpty)
+        #expect(try await f.store.overShortHistory(drawer: "FRONT-2", viewer: f.mgr).map(\.cashier) == ["CSR2"])
+        #expect(try await f.store.overShortHistory(employee: "CSR", drawer: "FRONT-2", viewer: f.mgr).isEmpty)
         #expect(all.allSatisfy { $0.zNumber == 1 })
     }
 }

@@ -397,8 +397,8 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            try await signIn.signIn(store).require(.viewDrawerTotals)
-            let entries = try await store.overShortHistory(employee: employee, drawer: drawer)
+            let viewer = try await signIn.signIn(store)
+            let entries = try await store.overShortHistory(employee: employee, drawer: drawer, viewer: viewer)
             if format == .json {
                 print(try Output.json(entries))
                 return
