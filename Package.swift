@@ -32,12 +32,15 @@ let package = Package(
         .target(name: "POSCore", swiftSettings: strict),
         // PIN hashing (bcrypt) behind POSCore's PINHasher port.
         .target(name: "POSSecurity", dependencies: ["POSCore", bcrypt], swiftSettings: strict),
+        // Pure functions from domain values to report models and export bytes, and strict parsers of settlement and
+        // bank files. No database.
+        .target(name: "POSReports", dependencies: ["POSCore"], swiftSettings: strict),
         // The SQLite store: schema, migrations, immutability triggers, transactions. The only GRDB importer.
         .target(name: "POSStorage", dependencies: ["POSCore", grdb], swiftSettings: strict),
         // Composition root and the command tree.
         .target(
             name: "POSApp",
-            dependencies: ["POSCore", "POSStorage", "POSSecurity", argumentParser],
+            dependencies: ["POSCore", "POSReports", "POSStorage", "POSSecurity", argumentParser],
             swiftSettings: strict
         ),
         .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
@@ -46,13 +49,19 @@ let package = Package(
 
         .testTarget(name: "POSCoreTests", dependencies: ["POSCore", "POSTestSupport"], swiftSettings: strict),
         .testTarget(
+            name: "POSReportsTests",
+            dependencies: ["POSReports", "POSTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "POSStorageTests",
             dependencies: ["POSStorage", "POSSecurity", "POSTestSupport", grdb],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["POSStorage", "POSTestSupport", grdb],
+            dependencies: ["POSStorage", "POSReports", "POSTestSupport", grdb],
             swiftSettings: strict
         ),
     ]

@@ -17,6 +17,12 @@ enum Schema {
         migrator.registerMigration("v3: cash drawers") { db in
             try db.execute(sql: drawers)
         }
+        migrator.registerMigration("v4: deposits and card batches") { db in
+            try db.execute(sql: deposits)
+        }
+        migrator.registerMigration("v5: settlements and bank statements") { db in
+            try db.execute(sql: settlements)
+        }
         return migrator
     }
 
