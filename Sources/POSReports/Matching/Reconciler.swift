@@ -1,0 +1,438 @@
+import Foundation
+import POSCore
+
+/// One match, with the rule that made it and whether a person must confirm it.
+public struct ReconciliationMatch: Hashable, Sendable, Codable {
+    public enum Rule: String, Hashable, Sendable, Codable { case id, amountWindow, subset, manual }
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case paymentToEntry, payoutToBank, batchToBank, slipToBank, debitToEntry
+    }
+
+    public var kind: Kind
+    public var rule: Rule
+    /// VetPOS's or the processor's side.
+    public var left: [String]
+    /// The other side: processor entries or bank lines.
+    public var right: [String]
+    /// Suggestions (subset sums) wait for a person; they are never posted on their own.
+    public var suggestion: Bool
+    /// What was compared, e.g. "net 1203.77 = bank 1203.77, B0314 in reference".
+    public var detail: String
+}
+
+/// Something matching could not settle: a gap, an ambiguity, an unexplained item.
+public struct ReconciliationFinding: Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case payoutDoesNotAddUp, batchDiffersFromProcessor, ambiguous, unmatched, unconfirmedFee,
+            processorDebitToExplain
+    }
+
+    public var kind: Kind
+    public var items: [String]
+    public var amount: Money?
+    public var detail: String
+}
+
+public struct Reconciliation: Hashable, Sendable, Codable {
+    public var matches: [ReconciliationMatch]
+    public var findings: [ReconciliationFinding]
+}
+
+/// The matching stages of FORMATS.md §6: exact amounts only, deterministic, every leftover shown.
+public enum Reconciler {
+    /// How many business days after the expected date a bank credit may arrive.
+    public static let settlementWindow = 3
+
+    public static func reconcile(
+        payments: [CardPaymentItem],
+        batches: [TerminalBatchItem],
+        entries: [ProcessorEntryItem],
+        payouts: [PayoutItem],
+        slips: [DepositSlipItem],
+        bank: [BankLineItem]
+    ) -> Reconciliation {
+        var matches: [ReconciliationMatch] = []
+        var findings: [ReconciliationFinding] = []
+        let bank = bank.sorted { ($0.date, $0.amount, $0.id) < ($1.date, $1.amount, $1.id) }
+        var bankUsed: Set<String> = []
+
+        // Stage 1: card payments ↔ processor charges/refunds by (auth code, last4, amount, day); unique hits only.
+        var entriesUsed: Set<String> = []
+        for payment in payments.sorted(by: { $0.id < $1.id }) {
+            let candidates = entries.filter {
+                !entriesUsed.contains($0.id) && ($0.kind == .charge || $0.kind == .refund) && $0.gross == payment.amount
+                    && $0.authCode == payment.authCode && $0.last4 == payment.last4 && $0.date == payment.date
+            }
+            if candidates.count == 1 {
+                entriesUsed.insert(candidates[0].id)
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .paymentToEntry,
+                        rule: .id,
+                        left: ["payment \(payment.id)"],
+                        right: [candidates[0].id],
+                        suggestion: false,
+                        detail: "auth \(payment.authCode), card …\(payment.last4), \(payment.amount)"
+                    )
+                )
+            } else if candidates.count > 1 {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .ambiguous,
+                        items: ["payment \(payment.id)"] + candidates.map(\.id),
+                        amount: payment.amount,
+                        detail: "several processor entries fit payment \(payment.id)"
+                    )
+                )
+            }
+        }
+
+        // Stage 2: entries → payouts; the entries must add up to the payout to the cent. Batch ↔ processor gross.
+        let byPayout = Dictionary(grouping: entries, by: \.payout)
+        for payout in payouts.sorted(by: { $0.id < $1.id }) {
+            let net = (byPayout[payout.id] ?? []).map(\.net).sum()
+            if !(byPayout[payout.id] ?? []).isEmpty && net != payout.net {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .payoutDoesNotAddUp,
+                        items: [payout.id],
+                        amount: payout.net - net,
+                        detail: "payout \(payout.id) is \(payout.net) but its entries add up to \(net)"
+                    )
+                )
+            }
+        }
+        for batch in batches.sorted(by: { $0.id < $1.id }) {
+            let claimed = entries.filter { $0.batch == batch.id && ($0.kind == .charge || $0.kind == .refund) }
+            guard !claimed.isEmpty else { continue }
+            let gross = claimed.map(\.gross).sum()
+            if gross != batch.gross {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .batchDiffersFromProcessor,
+                        items: [batch.id],
+                        amount: gross - batch.gross,
+                        detail: "batch \(batch.id) took \(batch.gross); the processor settled \(gross) gross for it"
+                    )
+                )
+            }
+        }
+
+        // Stage 3: payouts ↔ bank credits: a) id in the text, b) exact net in the window, c) subset sums (suggestion).
+        var payoutsLeft: [PayoutItem] = []
+        for payout in payouts.sorted(by: { ($0.expected, $0.net, $0.id) < ($1.expected, $1.net, $1.id) }) {
+            let tokens = ([payout.id] + payout.references).map(normalised)
+            if let line = bank.first(where: {
+                !bankUsed.contains($0.id) && $0.amount == payout.net && containsToken(of: tokens, in: $0.text)
+            }) {
+                bankUsed.insert(line.id)
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .payoutToBank,
+                        rule: .id,
+                        left: [payout.id],
+                        right: [line.id],
+                        suggestion: false,
+                        detail: "\(payout.net) = bank \(line.amount), reference in '\(line.text)'"
+                    )
+                )
+            } else {
+                payoutsLeft.append(payout)
+            }
+        }
+        var stillLeft: [PayoutItem] = []
+        for payout in payoutsLeft {
+            let window = bank.filter {
+                !bankUsed.contains($0.id) && $0.amount == payout.net && inWindow($0.date, from: payout.expected)
+            }
+            if window.count == 1 {
+                bankUsed.insert(window[0].id)
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .payoutToBank,
+                        rule: .amountWindow,
+                        left: [payout.id],
+                        right: [window[0].id],
+                        suggestion: false,
+                        detail:
+                            "net \(payout.net) credited \(window[0].date), within \(settlementWindow) business days of \(payout.expected)"
+                    )
+                )
+            } else {
+                if window.count > 1 {
+                    findings.append(
+                        ReconciliationFinding(
+                            kind: .ambiguous,
+                            items: [payout.id] + window.map(\.id),
+                            amount: payout.net,
+                            detail: "\(window.count) bank credits of \(payout.net) fit payout \(payout.id)"
+                        )
+                    )
+                }
+                stillLeft.append(payout)
+            }
+        }
+        // Subset sums: one bank credit paying several payouts (a Monday covering the weekend).
+        let ambiguousPayouts = Set(findings.filter { $0.kind == .ambiguous }.flatMap(\.items))
+        var subsetPayouts = stillLeft.filter { !ambiguousPayouts.contains($0.id) }
+        for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
+            let candidates = subsetPayouts.filter { inWindow(line.date, from: $0.expected) }
+                .sorted { abs(days($0.expected, line.date)) < abs(days($1.expected, line.date)) }
+                .prefix(20)
+            let solutions = subsets(of: Array(candidates), summingTo: line.amount, value: \.net, maximumSize: 6)
+            if solutions.count == 1, solutions[0].count > 1 {
+                bankUsed.insert(line.id)
+                let ids = solutions[0].map(\.id)
+                subsetPayouts.removeAll { ids.contains($0.id) }
+                stillLeft.removeAll { ids.contains($0.id) }
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .payoutToBank,
+                        rule: .subset,
+                        left: ids,
+                        right: [line.id],
+                        suggestion: true,
+                        detail: "\(ids.count) payouts add up to bank \(line.amount); confirm"
+                    )
+                )
+            } else if solutions.count > 1 {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .ambiguous,
+                        items: [line.id] + solutions.flatMap { $0.map(\.id) },
+                        amount: line.amount,
+                        detail: "more than one set of payouts adds up to bank \(line.amount)"
+                    )
+                )
+            }
+        }
+
+        // Stage 4: batches with no processor data: bank credits by subset sum on gross, fee shown as unconfirmed.
+        let settledBatches = Set(entries.compactMap(\.batch))
+        var batchesLeft = batches.filter { !settledBatches.contains($0.id) }
+        for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
+            let candidates = batchesLeft.filter {
+                $0.gross >= line.amount && days($0.closedOn, line.date) >= 0
+                    && days($0.closedOn, line.date) <= ($0.careCredit ? 10 : settlementWindow + 2)
+            }
+            let single = candidates.filter { containsToken(of: [normalised($0.id)], in: line.text) }
+            if single.count == 1 {
+                bankUsed.insert(line.id)
+                batchesLeft.removeAll { $0.id == single[0].id }
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .batchToBank,
+                        rule: .id,
+                        left: [single[0].id],
+                        right: [line.id],
+                        suggestion: false,
+                        detail: "batch id in '\(line.text)'"
+                    )
+                )
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .unconfirmedFee,
+                        items: [single[0].id, line.id],
+                        amount: single[0].gross - line.amount,
+                        detail:
+                            "gross \(single[0].gross) − bank \(line.amount): a fee until the processor file confirms it"
+                    )
+                )
+            }
+        }
+
+        // Stage 5: deposit slips ↔ bank credits by slip id, else exact total on the slip date or two business days after.
+        var slipsLeft: [DepositSlipItem] = []
+        for slip in slips.sorted(by: { ($0.date, $0.id) < ($1.date, $1.id) }) {
+            if let line = bank.first(where: {
+                !bankUsed.contains($0.id) && $0.amount == slip.total
+                    && containsToken(of: [normalised(slip.id)], in: $0.text)
+            }) {
+                bankUsed.insert(line.id)
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .slipToBank,
+                        rule: .id,
+                        left: [slip.id],
+                        right: [line.id],
+                        suggestion: false,
+                        detail: "slip id in '\(line.text)'"
+                    )
+                )
+                continue
+            }
+            let window = bank.filter {
+                !bankUsed.contains($0.id) && $0.amount == slip.total && days(slip.date, $0.date) >= 0
+                    && businessDays(from: slip.date, to: $0.date) <= 2
+            }
+            if window.count == 1 {
+                bankUsed.insert(window[0].id)
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .slipToBank,
+                        rule: .amountWindow,
+                        left: [slip.id],
+                        right: [window[0].id],
+                        suggestion: false,
+                        detail: "total \(slip.total) credited \(window[0].date)"
+                    )
+                )
+            } else {
+                if window.count > 1 {
+                    findings.append(
+                        ReconciliationFinding(
+                            kind: .ambiguous,
+                            items: [slip.id] + window.map(\.id),
+                            amount: slip.total,
+                            detail: "several credits fit slip \(slip.id)"
+                        )
+                    )
+                }
+                slipsLeft.append(slip)
+            }
+        }
+
+        // Stage 6: bank debits ↔ processor chargebacks and fees by amount; the rest must be explained.
+        for line in bank where !bankUsed.contains(line.id) && line.amount.isNegative {
+            let candidates = entries.filter {
+                ($0.kind == .chargeback || $0.kind == .fee) && $0.net == line.amount && !entriesUsed.contains($0.id)
+            }
+            if candidates.count == 1 {
+                bankUsed.insert(line.id)
+                entriesUsed.insert(candidates[0].id)
+                matches.append(
+                    ReconciliationMatch(
+                        kind: .debitToEntry,
+                        rule: .amountWindow,
+                        left: [candidates[0].id],
+                        right: [line.id],
+                        suggestion: false,
+                        detail: "\(candidates[0].kind.rawValue) \(line.amount)"
+                    )
+                )
+            } else {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .processorDebitToExplain,
+                        items: [line.id],
+                        amount: line.amount,
+                        detail: "'\(line.text)'"
+                    )
+                )
+            }
+        }
+
+        // Stage 7: whatever is left is carried forward, shown, never absorbed.
+        for payout in stillLeft {
+            findings.append(
+                ReconciliationFinding(
+                    kind: .unmatched,
+                    items: [payout.id],
+                    amount: payout.net,
+                    detail: "payout expected \(payout.expected)"
+                )
+            )
+        }
+        for batch in batchesLeft where !matches.contains(where: { $0.left.contains(batch.id) }) {
+            findings.append(
+                ReconciliationFinding(
+                    kind: .unmatched,
+                    items: [batch.id],
+                    amount: batch.gross,
+                    detail: "batch closed \(batch.closedOn), not settled yet"
+                )
+            )
+        }
+        for slip in slipsLeft {
+            findings.append(
+                ReconciliationFinding(
+                    kind: .unmatched,
+                    items: [slip.id],
+                    amount: slip.total,
+                    detail: "deposit of \(slip.date) not credited yet"
+                )
+            )
+        }
+        for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
+            findings.append(
+                ReconciliationFinding(
+                    kind: .unmatched,
+                    items: [line.id],
+                    amount: line.amount,
+                    detail: "bank credit '\(line.text)' with nothing to match"
+                )
+            )
+        }
+        return Reconciliation(matches: matches, findings: findings)
+    }
+
+    // MARK: - Helpers
+
+    static func normalised(_ text: String) -> String {
+        text.uppercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// Whole-token match: the id appears in the text as a token of its own (case and spacing ignored).
+    static func containsToken(of tokens: [String], in text: String) -> Bool {
+        let words = text.split { $0.isWhitespace || ",;:/()#".contains($0) }.map { normalised(String($0)) }
+        return tokens.contains { token in token.count >= 4 && words.contains(token) }
+    }
+
+    static func inWindow(_ date: BusinessDate, from expected: BusinessDate) -> Bool {
+        days(expected, date) >= 0 && businessDays(from: expected, to: date) <= settlementWindow
+    }
+
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    static func day(_ date: BusinessDate) -> Date {
+        let parts = date.text.split(separator: "-").map { Int($0)! }
+        return utc.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+    }
+
+    /// Calendar days from `a` to `b` (negative when `b` is earlier).
+    static func days(_ a: BusinessDate, _ b: BusinessDate) -> Int {
+        utc.dateComponents([.day], from: day(a), to: day(b)).day!
+    }
+
+    /// Weekdays after `from` up to and including `to` (bank holidays are not known here).
+    static func businessDays(from: BusinessDate, to: BusinessDate) -> Int {
+        var count = 0
+        var current = day(from)
+        let end = day(to)
+        while current < end {
+            current = utc.date(byAdding: .day, value: 1, to: current)!
+            let weekday = utc.component(.weekday, from: current)
+            if weekday != 1 && weekday != 7 { count += 1 }
+        }
+        return count
+    }
+
+    /// Subsets (2 to `maximumSize` items, in input order) whose values sum to `target`; stops after two solutions.
+    static func subsets<T>(of items: [T], summingTo target: Money, value: KeyPath<T, Money>, maximumSize: Int) -> [[T]]
+    {
+        var solutions: [[T]] = []
+        var chosen: [T] = []
+        func search(_ start: Int, _ remaining: Int64) {
+            guard solutions.count < 2 else { return }
+            if remaining == 0 && chosen.count >= 2 {
+                solutions.append(chosen)
+                return
+            }
+            guard chosen.count < maximumSize else { return }
+            for index in start..<items.count {
+                let amount = items[index][keyPath: value].minorUnits
+                guard amount > 0, amount <= remaining else { continue }
+                chosen.append(items[index])
+                search(index + 1, remaining - amount)
+                chosen.removeLast()
+                if solutions.count >= 2 { return }
+            }
+        }
+        search(0, target.minorUnits)
+        return solutions
+    }
+}
