@@ -8,7 +8,8 @@ public struct VetPOSCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SetupCommand.self, CheckoutCommand.self, InvoiceCommand.self, RefundCommand.self,
             CatalogCommand.self, CouponCommand.self, ClientCommand.self, EmployeeCommand.self, ReportCommand.self,
-            JournalCommand.self, BackupCommand.self, DrawerCommand.self, SettingsCommand.self,
+            JournalCommand.self, BackupCommand.self, DrawerCommand.self, SettingsCommand.self, ExportCommand.self,
+            DepositCommand.self, BatchCommand.self, ImportCommand.self,
         ]
     )
 

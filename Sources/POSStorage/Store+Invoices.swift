@@ -432,7 +432,7 @@ extension Store {
             coupons: coupons,
             policy: policy,
             accountBalance: record.accountBalance,
-            businessDate: try BusinessCalendar(timeZoneIdentifier: policy.timeZone).businessDate(atMillis: at),
+            businessDate: try policy.calendar().businessDate(atMillis: at),
             openLines: openLines,
             verifiedApprovers: approvers
         )

@@ -86,7 +86,7 @@ public final class Store: Sendable {
     private static let lastPolicy = Mutex<(json: String, policy: ClinicPolicy)?>(nil)
 
     static func calendar(_ db: Database) throws -> BusinessCalendar {
-        try BusinessCalendar(timeZoneIdentifier: try policy(db).timeZone)
+        try policy(db).calendar()
     }
 }
 

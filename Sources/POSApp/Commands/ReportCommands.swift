@@ -7,7 +7,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for closing staff and the bookkeeper.",
-        subcommands: [Day.self]
+        subcommands: [Day.self, Deposit.self, Batches.self]
     )
 
     struct Day: VetPOSCommandBody {

@@ -1,7 +1,7 @@
 /// The clinic's own rules: its name and time zone, how far each role may discount, when a refund needs a manager.
 public struct ClinicPolicy: Hashable, Sendable, Codable {
     public var clinicName: String
-    /// IANA identifier; business days are cut at local midnight.
+    /// IANA identifier; business days are cut at local midnight, or at ``dayCutoff`` after it.
     public var timeZone: String
     /// The largest discount each role may give without a manager, as a share of what it applies to.
     public var discountCeilings: [Role: Percent]
@@ -9,19 +9,25 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
     public var refundApprovalThreshold: Money
     /// Denominations, float, tolerance and paid-in/out reasons of the cash drawers.
     public var drawer: DrawerPolicy
+    /// When the business day starts, in minutes after local midnight (0...1439; default 0, midnight). A 24-hour
+    /// hospital may cut at 360 (06:00): a sale at 02:00 then belongs to the previous business day. The cut-off is a
+    /// wall-clock time, so on a daylight-saving change the business day is 23 or 25 hours long.
+    public var dayCutoff: Int
 
     public init(
         clinicName: String = "VetPOS Animal Hospital",
         timeZone: String = "America/Chicago",
         discountCeilings: [Role: Percent] = ClinicPolicy.defaultCeilings,
         refundApprovalThreshold: Money = .cents(100_00),
-        drawer: DrawerPolicy = DrawerPolicy()
+        drawer: DrawerPolicy = DrawerPolicy(),
+        dayCutoff: Int = 0
     ) {
         self.clinicName = clinicName
         self.timeZone = timeZone
         self.discountCeilings = discountCeilings
         self.refundApprovalThreshold = refundApprovalThreshold
         self.drawer = drawer
+        self.dayCutoff = dayCutoff
     }
 
     public static let defaultCeilings: [Role: Percent] = [
@@ -34,7 +40,9 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
 
     public func ceiling(for role: Role) -> Percent { discountCeilings[role] ?? Percent(basisPoints: 0) }
 
-    enum CodingKeys: String, CodingKey { case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer }
+    enum CodingKeys: String, CodingKey {
+        case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer, dayCutoff
+    }
 
     // Ceilings are keyed by role name, so the JSON is an object whose keys sort, not an array in hash order.
     public init(from decoder: any Decoder) throws {
@@ -56,6 +64,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         refundApprovalThreshold = try container.decode(Money.self, forKey: .refundApprovalThreshold)
         // Clinics set up before drawers existed get the default drawer policy.
         drawer = try container.decodeIfPresent(DrawerPolicy.self, forKey: .drawer) ?? DrawerPolicy()
+        // Clinics set up before the cut-off existed cut their business days at midnight.
+        dayCutoff = try container.decodeIfPresent(Int.self, forKey: .dayCutoff) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,11 +78,12 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         )
         try container.encode(refundApprovalThreshold, forKey: .refundApprovalThreshold)
         try container.encode(drawer, forKey: .drawer)
+        try container.encode(dayCutoff, forKey: .dayCutoff)
     }
 
     public func validate() throws(POSError) {
         try Identifier.validateText(clinicName, field: "clinicName")
-        _ = try BusinessCalendar(timeZoneIdentifier: timeZone)
+        _ = try calendar()
         for (role, ceiling) in discountCeilings where !(0...10_000).contains(ceiling.basisPoints) {
             throw .invalid(field: "discountCeilings.\(role.rawValue)", reason: "must be between 0 and 100 percent")
         }
@@ -80,6 +91,11 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         guard !refundApprovalThreshold.isNegative else {
             throw .invalid(field: "refundApprovalThreshold", reason: "must not be negative")
         }
+    }
+
+    /// The clinic's business calendar: its time zone and its day cut-off.
+    public func calendar() throws(POSError) -> BusinessCalendar {
+        try BusinessCalendar(timeZoneIdentifier: timeZone, dayCutoff: dayCutoff)
     }
 }
 

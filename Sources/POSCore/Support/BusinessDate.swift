@@ -17,6 +17,39 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public var description: String { text }
     public static func < (lhs: BusinessDate, rhs: BusinessDate) -> Bool { lhs.text < rhs.text }
 
+    /// `20250314`: the date without dashes, for ids such as deposit slips and card batches.
+    public var compact: String { text.replacingOccurrences(of: "-", with: "") }
+
+    /// The date `days` calendar days later (earlier when negative).
+    public func adding(days: Int) -> BusinessDate {
+        let parts = text.split(separator: "-").map { Int($0)! }
+        let (year, month, day) = Self.civil(fromDays: Self.days(year: parts[0], month: parts[1], day: parts[2]) + days)
+        return BusinessDate(String(format: "%04d-%02d-%02d", year, month, day))!
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The date of a day number since 1970-01-01 (`civil_from_days`).
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -43,26 +76,46 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 }
 
 /// Turns instants into the clinic's business days and back.
+///
+/// A business day starts at the clinic's cut-off (``dayCutoff`` minutes after local midnight, 0 by default): an
+/// instant whose local wall-clock time is before the cut-off belongs to the previous calendar date. The cut-off is a
+/// wall-clock time, not a fixed offset from midnight, so across a daylight-saving change 06:00 stays 06:00.
 public struct BusinessCalendar: Sendable {
     public let timeZone: TimeZone
+    /// Minutes after local midnight when the business day starts (0...1439).
+    public let dayCutoff: Int
     private let calendar: Calendar
 
-    public init(timeZoneIdentifier: String) throws(POSError) {
+    public init(timeZoneIdentifier: String, dayCutoff: Int = 0) throws(POSError) {
         guard let zone = TimeZone(identifier: timeZoneIdentifier) else {
             throw .invalid(field: "timeZone", reason: "'\(timeZoneIdentifier)' is not a known time zone")
         }
+        guard (0...1439).contains(dayCutoff) else {
+            throw .invalid(
+                field: "dayCutoff",
+                reason: "\(dayCutoff) is not a time of day in minutes after midnight (0 to 1439, e.g. 360 for 06:00)"
+            )
+        }
         timeZone = zone
+        self.dayCutoff = dayCutoff
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         self.calendar = calendar
     }
 
-    /// The business day of an instant given in milliseconds since 1970.
+    /// The business day of an instant given in milliseconds since 1970: the local date, or the day before it when the
+    /// local time is earlier than the cut-off.
     public func businessDate(atMillis millis: Int64) -> BusinessDate {
         let date = Date(timeIntervalSince1970: TimeInterval(millis / 1000))
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let text = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-        return BusinessDate(text)!
+        let local = BusinessDate(text)!
+        return parts.hour! * 60 + parts.minute! < dayCutoff ? local.adding(days: -1) : local
+    }
+
+    /// Milliseconds since 1970 when a business day starts: its date at the cut-off, local time.
+    public func startMillis(of day: BusinessDate) -> Int64 {
+        millis(of: day, hour: dayCutoff / 60, minute: dayCutoff % 60)
     }
 
     /// Local wall-clock time `HH:MM` of an instant.
@@ -72,7 +125,7 @@ public struct BusinessCalendar: Sendable {
         return String(format: "%02d:%02d", parts.hour!, parts.minute!)
     }
 
-    /// Milliseconds since 1970 at a local wall-clock time of a business day.
+    /// Milliseconds since 1970 at a local wall-clock time of a calendar date (the cut-off plays no part).
     public func millis(of day: BusinessDate, hour: Int, minute: Int) -> Int64 {
         let parts = day.text.split(separator: "-").map { Int($0)! }
         let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute)

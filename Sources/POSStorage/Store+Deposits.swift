@@ -1,0 +1,881 @@
+import Foundation
+import GRDB
+import POSCore
+
+/// A bank deposit as recorded: the cash of closed drawer sessions by denomination and the checks counted at their
+/// close, under an id (`D-20250314-01`) that the bank's credit line is later matched to.
+public struct DepositRecord: Hashable, Sendable, Codable {
+    /// A closed drawer session the deposit empties.
+    public struct Session: Hashable, Sendable, Codable {
+        public var id: Int64
+        public var drawer: String
+        public var zNumber: Int
+        public var closedAt: Int64
+        public var closedBy: String
+        /// The cash the session's reduce-to-float sent to the bank.
+        public var cash: Money
+        /// The checks of the session in this deposit.
+        public var checks: Int
+    }
+
+    /// Cash of one denomination, valued as it was when the deposit was made up.
+    public struct CashLine: Hashable, Sendable, Codable {
+        public var denomination: String
+        public var name: String
+        public var form: Denomination.Form
+        public var quantity: Int64
+        public var amount: Money
+    }
+
+    /// A check payment: in the deposit, or (in an exception) left out of it.
+    public struct Check: Hashable, Sendable, Codable {
+        public var payment: Int64
+        public var invoice: Int64?
+        public var client: String
+        public var session: Int64
+        public var number: String
+        public var payer: String
+        public var bank: String
+        public var amount: Money
+        public var takenAt: Int64
+    }
+
+    /// Why a check is listed beside the deposit rather than in it.
+    public enum ExceptionKind: String, Hashable, Sendable, Codable {
+        /// Taken in the session but not found at its close count: not deposited.
+        case missing
+        /// Found at the close count, but no payment of the session took it: not deposited.
+        case unexpected
+        /// Counted at the close, then its sale was voided: handed back, not deposited.
+        case voided
+        /// Deposited, then its sale was voided: the client is owed the money once the check clears.
+        case voidedAfterDeposit
+    }
+
+    public struct Exception: Hashable, Sendable, Codable {
+        public var kind: ExceptionKind
+        public var session: Int64
+        public var drawer: String
+        public var checkNumber: String
+        /// The payment, when one took the check (not for an unexpected check).
+        public var check: Check?
+    }
+
+    public var id: String
+    public var businessDate: BusinessDate
+    public var sequence: Int
+    public var clinic: String
+    public var preparedAt: Int64
+    public var preparedBy: String
+    public var terminal: String
+    public var note: String?
+    public var sessions: [Session]
+    public var cash: [CashLine]
+    public var cashTotal: Money
+    public var checks: [Check]
+    public var checkTotal: Money
+    public var total: Money
+    public var exceptions: [Exception]
+
+    /// The cash by denomination code.
+    public var cashCount: CashCount {
+        CashCount(Dictionary(uniqueKeysWithValues: cash.map { ($0.denomination, $0.quantity) }))
+    }
+}
+
+/// A closed drawer session whose cash and checks are not in a deposit (yet, or as of a given day).
+public struct AwaitingDeposit: Hashable, Sendable, Codable {
+    public var session: Int64
+    public var drawer: String
+    public var zNumber: Int
+    public var closedAt: Int64
+    public var closedOn: BusinessDate
+    public var cash: Money
+    public var checks: Money
+}
+
+/// The deposits made up on a business day, and the closed sessions still waiting for one at its end.
+public struct DepositDay: Hashable, Sendable, Codable {
+    public var date: BusinessDate
+    public var clinic: String
+    public var deposits: [DepositRecord]
+    public var awaiting: [AwaitingDeposit]
+}
+
+extension Store {
+    /// Makes up a bank deposit from closed drawer sessions not yet deposited: their cash by denomination (the sum of
+    /// their 'deposit' splits) and every check counted at their close and not voided. Checks taken but not counted,
+    /// counted without a payment, or voided after the close are listed as exceptions and not deposited.
+    ///
+    /// - Parameters:
+    ///   - sessions: the drawer sessions to empty; nil for every closed session not yet deposited that has cash or a
+    ///     check for the bank.
+    ///   - note: free text printed on the slip (bag number, who takes it to the bank).
+    /// - Returns: the deposit, recorded and immutable, with its id `D-YYYYMMDD-NN` (the business day it is made up on
+    ///   and its number that day).
+    public func prepareDeposit(
+        sessions: [Int64]? = nil,
+        note: String? = nil,
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> DepositRecord {
+        try clerk.require(.handleDrawer)
+        if let note { try Identifier.validateText(note, field: "note") }
+        if let sessions {
+            guard !sessions.isEmpty else { throw POSError.invalid(field: "sessions", reason: "name at least one") }
+            guard Set(sessions).count == sessions.count else {
+                throw POSError.invalid(field: "sessions", reason: "a session is named twice")
+            }
+        }
+        let at = now()
+        struct Request: Encodable, Sendable {
+            var sessions: [Int64]?
+            var note: String?
+            var terminal: String
+        }
+        let request = Request(sessions: sessions, note: note, terminal: clerk.terminal)
+        return try await once(id: commandID, kind: "deposit.prepare", request: request) { db in
+            let policy = try Self.policy(db)
+            let chosen: [Int64]
+            if let sessions {
+                for session in sessions { try Self.requireDepositable(session, db) }
+                chosen = sessions.sorted()
+            } else {
+                chosen = try Self.undepositedSessions(through: nil, db).filter {
+                    let content = try Self.depositContent(session: $0, db)
+                    return !content.cash.isEmpty || !content.checks.isEmpty
+                }
+                guard !chosen.isEmpty else {
+                    throw POSError.conflict("no closed drawer session is waiting for a deposit")
+                }
+            }
+            var cash = CashCount()
+            var checks: [PaymentRecord] = []
+            for session in chosen {
+                let content = try Self.depositContent(session: session, db)
+                cash = cash + content.cash
+                checks += content.checks
+            }
+            var lines: [(code: String, quantity: Int64, amount: Money)] = []
+            for (code, quantity) in cash.quantities.sorted(by: { $0.key < $1.key }) {
+                guard let denomination = policy.drawer.denominations.first(where: { $0.code == code }) else {
+                    throw POSError.conflict(
+                        "denomination \(code) of the sessions' deposit is no longer in the clinic's settings"
+                    )
+                }
+                lines.append((code, quantity, Money(minorUnits: denomination.value.minorUnits * quantity)))
+            }
+            let cashTotal = lines.map(\.amount).sum()
+            let checkTotal = checks.map(\.amount).sum()
+            guard (cashTotal + checkTotal).isPositive else {
+                throw POSError.conflict(
+                    "nothing to deposit: session\(chosen.count == 1 ? "" : "s") "
+                        + "\(chosen.map(String.init).joined(separator: ", ")) sent no cash or check to the bank"
+                )
+            }
+            let day = try policy.calendar().businessDate(atMillis: at)
+            let sequence =
+                (try Int.fetchOne(
+                    cached: db,
+                    sql: "SELECT MAX(sequence) FROM deposit WHERE businessDate = ?",
+                    arguments: [day.text]
+                ) ?? 0) + 1
+            guard sequence <= 99 else { throw POSError.conflict("99 deposits were already made up on \(day)") }
+            let id = Self.depositID(day, sequence)
+            try db.executeCached(
+                sql: """
+                    INSERT INTO deposit (id, businessDate, sequence, status, preparedBy, terminal, preparedAt, cashTotal,
+                        checkTotal, total, note)
+                    VALUES (?, ?, ?, 'preparing', ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, day.text, sequence, clerk.employee.id, clerk.terminal, at, cashTotal.minorUnits,
+                    checkTotal.minorUnits, (cashTotal + checkTotal).minorUnits, note,
+                ]
+            )
+            for session in chosen {
+                try db.executeCached(
+                    sql: "INSERT INTO depositSession (session, deposit) VALUES (?, ?)",
+                    arguments: [session, id]
+                )
+            }
+            for line in lines {
+                try db.executeCached(
+                    sql: "INSERT INTO depositCash (deposit, denomination, quantity, amount) VALUES (?, ?, ?, ?)",
+                    arguments: [id, line.code, line.quantity, line.amount.minorUnits]
+                )
+            }
+            for check in checks {
+                try db.executeCached(
+                    sql: "INSERT INTO depositCheck (payment, deposit, amount) VALUES (?, ?, ?)",
+                    arguments: [check.number, id, check.amount.minorUnits]
+                )
+            }
+            try db.executeCached(sql: "UPDATE deposit SET status = 'recorded' WHERE id = ?", arguments: [id])
+            struct Entry: Encodable {
+                var id: String
+                var sessions: [Int64]
+                var cash: CashCount
+                var checks: [Int64]
+                var cashTotal: Money
+                var checkTotal: Money
+                var total: Money
+                var note: String?
+            }
+            try self.journal(
+                db,
+                kind: "deposit.prepared",
+                by: clerk,
+                subject: "deposit \(id)",
+                at: at,
+                payload: Entry(
+                    id: id,
+                    sessions: chosen,
+                    cash: cash,
+                    checks: checks.map(\.number),
+                    cashTotal: cashTotal,
+                    checkTotal: checkTotal,
+                    total: cashTotal + checkTotal,
+                    note: note
+                )
+            )
+            return try Self.depositRecord(id, db)
+        }
+    }
+
+    /// A recorded deposit by its id.
+    public func deposit(id: String, viewer: Operator) async throws -> DepositRecord {
+        try Self.requireReportReader(viewer, action: "see deposits")
+        return try await read { db in try Self.depositRecord(id, db) }
+    }
+
+    /// The deposits made up on a business day, and the closed sessions of that day or earlier that no deposit made up
+    /// by its end holds.
+    public func depositDay(_ date: BusinessDate, viewer: Operator) async throws -> DepositDay {
+        try Self.requireReportReader(viewer, action: "see deposits")
+        return try await read { db in
+            let ids = try String.fetchAll(
+                cached: db,
+                sql: "SELECT id FROM deposit WHERE businessDate = ? AND status = 'recorded' ORDER BY sequence",
+                arguments: [date.text]
+            )
+            let calendar = try Self.calendar(db)
+            var awaiting: [AwaitingDeposit] = []
+            for session in try Self.undepositedSessions(through: date, db) {
+                let content = try Self.depositContent(session: session, db)
+                let closedOn = calendar.businessDate(atMillis: content.closedAt)
+                guard closedOn <= date, !content.cash.isEmpty || !content.checks.isEmpty else { continue }
+                awaiting.append(
+                    AwaitingDeposit(
+                        session: session,
+                        drawer: content.drawer,
+                        zNumber: content.zNumber,
+                        closedAt: content.closedAt,
+                        closedOn: closedOn,
+                        cash: content.cash.total(try Self.policy(db).drawer.denominations),
+                        checks: content.checks.map(\.amount).sum()
+                    )
+                )
+            }
+            return DepositDay(
+                date: date,
+                clinic: try Self.policy(db).clinicName,
+                deposits: try ids.map { try Self.depositRecord($0, db) },
+                awaiting: awaiting
+            )
+        }
+    }
+
+    // MARK: - Inside transactions
+
+    static func depositID(_ day: BusinessDate, _ sequence: Int) -> String {
+        "D-\(day.compact)-\(sequence < 10 ? "0" : "")\(sequence)"
+    }
+
+    static func requireReportReader(_ viewer: Operator, action: String) throws {
+        guard viewer.employee.role.may(.handleDrawer) || viewer.employee.role.may(.viewReports) else {
+            throw POSError.notPermitted(employee: viewer.employee.id, role: viewer.employee.role, action: action)
+        }
+    }
+
+    /// Refuses a session that is unknown, not closed, or already in a deposit.
+    static func requireDepositable(_ session: Int64, _ db: Database) throws {
+        guard
+            let row = try Row.fetchOne(
+                cached: db,
+                sql: """
+                    SELECT s.drawer, s.state, d.deposit FROM drawerSession s
+                    LEFT JOIN depositSession d ON d.session = s.id WHERE s.id = ?
+                    """,
+                arguments: [session]
+            )
+        else {
+            throw POSError.notFound(what: "drawer session", id: String(session))
+        }
+        let state: String = row["state"]
+        let drawer: String = row["drawer"]
+        guard state == DrawerState.closed.rawValue else {
+            throw POSError.conflict(
+                "session \(session) of drawer \(drawer) is not closed yet (\(state == "open" ? "still open" : "counted, waiting for verification")); "
+                    + "only a verified close goes to the bank"
+            )
+        }
+        if let deposit: String = row["deposit"] {
+            throw POSError.conflict("session \(session) of drawer \(drawer) is already in deposit \(deposit)")
+        }
+    }
+
+    /// Closed sessions in no deposit (made up by the end of `date`, when given), oldest first.
+    static func undepositedSessions(through date: BusinessDate?, _ db: Database) throws -> [Int64] {
+        try Int64.fetchAll(
+            cached: db,
+            sql: """
+                SELECT s.id FROM drawerSession s
+                WHERE s.state = 'closed' AND NOT EXISTS (
+                    SELECT 1 FROM depositSession ds JOIN deposit d ON d.id = ds.deposit
+                    WHERE ds.session = s.id AND (? IS NULL OR d.businessDate <= ?))
+                ORDER BY s.closedAt, s.id
+                """,
+            arguments: [date?.text, date?.text]
+        )
+    }
+
+    /// What a closed session sends to the bank: its deposit split, and its checks counted at the close and not
+    /// voided since; with what is left out and why.
+    struct DepositContent {
+        var drawer: String
+        var zNumber: Int
+        var closedAt: Int64
+        var closedBy: String
+        var cash: CashCount
+        var checks: [PaymentRecord]
+        var missing: [PaymentRecord]
+        var unexpected: [String]
+        var voided: [PaymentRecord]
+    }
+
+    static func depositContent(session: Int64, _ db: Database) throws -> DepositContent {
+        let report = try drawerReport(session: session, viewer: nil, db)
+        let counted = Set(report.checksCounted ?? [])
+        var checks: [PaymentRecord] = []
+        var voided: [PaymentRecord] = []
+        for expected in report.expectedChecks where counted.contains(expected.checkNumber ?? "") {
+            guard let payment = try paymentRecord(expected.number, db) else { continue }
+            if try isReversed(payment.number, db) {
+                voided.append(payment)
+            } else {
+                checks.append(payment)
+            }
+        }
+        return DepositContent(
+            drawer: report.drawer,
+            zNumber: report.zNumber ?? 0,
+            closedAt: report.closedAt ?? 0,
+            closedBy: report.closedBy ?? "",
+            cash: report.deposit ?? CashCount(),
+            checks: checks,
+            missing: try report.missingChecks.compactMap { try paymentRecord($0.number, db) },
+            unexpected: report.unexpectedChecks,
+            voided: voided
+        )
+    }
+
+    static func isReversed(_ payment: Int64, _ db: Database) throws -> Bool {
+        try Row.fetchOne(
+            cached: db,
+            sql: "SELECT 1 FROM payment WHERE reverses = ? AND kind = 'reversal'",
+            arguments: [payment]
+        ) != nil
+    }
+
+    static func depositRecord(_ id: String, _ db: Database) throws -> DepositRecord {
+        guard
+            let row = try Row.fetchOne(
+                cached: db,
+                sql: "SELECT * FROM deposit WHERE id = ? AND status = 'recorded'",
+                arguments: [id]
+            )
+        else {
+            throw POSError.notFound(what: "deposit", id: id)
+        }
+        let policy = try policy(db)
+        let denominations = policy.drawer.denominations
+        let order = Dictionary(uniqueKeysWithValues: denominations.enumerated().map { ($1.code, $0) })
+        let cash = try Row.fetchAll(
+            cached: db,
+            sql: "SELECT denomination, quantity, amount FROM depositCash WHERE deposit = ?",
+            arguments: [id]
+        ).map { line in
+            let code: String = line["denomination"]
+            let denomination = denominations.first { $0.code == code }
+            return DepositRecord.CashLine(
+                denomination: code,
+                name: denomination?.name ?? code,
+                form: denomination?.form ?? .bill,
+                quantity: line["quantity"],
+                amount: Money(minorUnits: line["amount"])
+            )
+        }.sorted {
+            (order[$0.denomination] ?? .max, $0.denomination) < (order[$1.denomination] ?? .max, $1.denomination)
+        }
+        let depositedNumbers = try Int64.fetchAll(
+            cached: db,
+            sql: "SELECT payment FROM depositCheck WHERE deposit = ? ORDER BY payment",
+            arguments: [id]
+        )
+        var checks: [DepositRecord.Check] = []
+        for number in depositedNumbers {
+            if let payment = try paymentRecord(number, db) { checks.append(try depositCheck(payment, db)) }
+        }
+        var sessions: [DepositRecord.Session] = []
+        var exceptions: [DepositRecord.Exception] = []
+        for session in try Int64.fetchAll(
+            cached: db,
+            sql: "SELECT session FROM depositSession WHERE deposit = ? ORDER BY session",
+            arguments: [id]
+        ) {
+            let content = try depositContent(session: session, db)
+            sessions.append(
+                DepositRecord.Session(
+                    id: session,
+                    drawer: content.drawer,
+                    zNumber: content.zNumber,
+                    closedAt: content.closedAt,
+                    closedBy: content.closedBy,
+                    cash: content.cash.total(denominations),
+                    checks: checks.filter { $0.session == session }.count
+                )
+            )
+            func exception(_ kind: DepositRecord.ExceptionKind, _ payment: PaymentRecord) throws {
+                exceptions.append(
+                    DepositRecord.Exception(
+                        kind: kind,
+                        session: session,
+                        drawer: content.drawer,
+                        checkNumber: payment.check?.number ?? "",
+                        check: try depositCheck(payment, db)
+                    )
+                )
+            }
+            for payment in content.missing { try exception(.missing, payment) }
+            for number in content.unexpected {
+                exceptions.append(
+                    DepositRecord.Exception(
+                        kind: .unexpected,
+                        session: session,
+                        drawer: content.drawer,
+                        checkNumber: number,
+                        check: nil
+                    )
+                )
+            }
+            for payment in content.voided {
+                try exception(depositedNumbers.contains(payment.number) ? .voidedAfterDeposit : .voided, payment)
+            }
+        }
+        return DepositRecord(
+            id: id,
+            businessDate: BusinessDate(row["businessDate"])!,
+            sequence: row["sequence"],
+            clinic: policy.clinicName,
+            preparedAt: row["preparedAt"],
+            preparedBy: row["preparedBy"],
+            terminal: row["terminal"],
+            note: row["note"],
+            sessions: sessions,
+            cash: cash,
+            cashTotal: Money(minorUnits: row["cashTotal"]),
+            checks: checks,
+            checkTotal: Money(minorUnits: row["checkTotal"]),
+            total: Money(minorUnits: row["total"]),
+            exceptions: exceptions
+        )
+    }
+
+    static func depositCheck(_ payment: PaymentRecord, _ db: Database) throws -> DepositRecord.Check {
+        let session = try Int64.fetchOne(
+            cached: db,
+            sql: "SELECT drawerSession FROM payment WHERE number = ?",
+            arguments: [payment.number]
+        )
+        return DepositRecord.Check(
+            payment: payment.number,
+            invoice: payment.invoice,
+            client: payment.client,
+            session: session ?? 0,
+            number: payment.check?.number ?? "",
+            payer: payment.check?.payer ?? "",
+            bank: payment.check?.bank ?? "",
+            amount: payment.amount,
+            takenAt: payment.atMillis
+        )
+    }
+}
+
+/// A card terminal's batch as closed: every card payment, refund and reversal run on the terminal since its last
+/// batch, with totals by tender and brand. Its id (`PAX-1-20250314-01`: terminal, business day of the close, number
+/// that day) is what matching ties processor payouts to, besides the terminal's own batch number (`reference`).
+public struct CardBatchRecord: Hashable, Sendable, Codable {
+    /// A card payment (positive), refund or reversal (negative) as the batch holds it.
+    public struct Payment: Hashable, Sendable, Codable {
+        public var number: Int64
+        public var kind: PaymentKind
+        public var tender: Tender
+        public var brand: CardBrand
+        public var last4: String
+        public var authCode: String
+        /// The card terminal it was run on.
+        public var terminal: String
+        public var amount: Money
+        public var atMillis: Int64
+        public var businessDate: BusinessDate
+        public var invoice: Int64?
+        public var reverses: Int64?
+        /// The batch it is in (nil while none is closed with it, or none as of the day asked about).
+        public var batch: String?
+    }
+
+    public struct BrandTotal: Hashable, Sendable, Codable {
+        public var tender: Tender
+        public var brand: CardBrand
+        public var count: Int
+        public var sales: Money
+        /// Refunds and reversals (negative).
+        public var refunds: Money
+        public var net: Money { sales + refunds }
+    }
+
+    public var id: String
+    public var terminal: String
+    public var businessDate: BusinessDate
+    public var sequence: Int
+    public var closedAt: Int64
+    public var closedBy: String
+    /// The POS terminal the close was recorded at.
+    public var station: String
+    /// The card terminal's or processor's own batch number, as printed on its batch report.
+    public var reference: String?
+    /// The net the card terminal's own batch report printed, when typed in.
+    public var reportedNet: Money?
+    public var count: Int
+    public var sales: Money
+    public var refunds: Money
+    public var net: Money
+    public var brands: [BrandTotal]
+    public var payments: [Payment]
+}
+
+/// The card side of a business day: every card payment of the day (with the batch it is in by the day's end), the
+/// batches closed that day, and the card payments still outside a closed batch at its end.
+public struct CardBatchDay: Hashable, Sendable, Codable {
+    public var date: BusinessDate
+    public var clinic: String
+    public var payments: [CardBatchRecord.Payment]
+    public var batches: [CardBatchRecord]
+    /// Card payments of the day or earlier in no batch closed by the day's end.
+    public var open: [CardBatchRecord.Payment]
+}
+
+extension Store {
+    /// Closes the batch of one card terminal: every card payment, refund and reversal run on it that is in no batch
+    /// yet goes into a new batch, with totals by tender and brand. VetPOS does not close batches by itself: the
+    /// closing staff close each terminal's batch when the terminal settles (or `vetpos batch close --all` runs at the
+    /// clinic's cut-off); until then its payments show as open.
+    ///
+    /// - Parameters:
+    ///   - terminal: the card terminal id payments were taken on (`cardTerminal`).
+    ///   - reference: the terminal's own batch number, from its batch report.
+    ///   - reportedNet: the net of the terminal's batch report; a difference from VetPOS's is kept and shown, not
+    ///     refused.
+    public func closeCardBatch(
+        terminal: String,
+        reference: String? = nil,
+        reportedNet: Money? = nil,
+        commandID: String,
+        by clerk: Operator
+    ) async throws -> CardBatchRecord {
+        try clerk.require(.handleDrawer)
+        try Identifier.validate(terminal, field: "terminal")
+        if let reference { try Identifier.validate(reference, field: "reference") }
+        let at = now()
+        struct Request: Encodable, Sendable {
+            var terminal: String
+            var reference: String?
+            var reportedNet: Money?
+        }
+        let request = Request(terminal: terminal, reference: reference, reportedNet: reportedNet)
+        return try await once(id: commandID, kind: "cardBatch.close", request: request) { db in
+            guard
+                let batch = try self.closeBatch(
+                    terminal: terminal,
+                    reference: reference,
+                    reportedNet: reportedNet,
+                    at: at,
+                    by: clerk,
+                    db
+                )
+            else {
+                throw POSError.conflict("card terminal \(terminal) has no card payment outside a closed batch")
+            }
+            return batch
+        }
+    }
+
+    /// Closes the batch of every card terminal that has card payments in no batch; none when there are none.
+    public func closeCardBatches(commandID: String, by clerk: Operator) async throws -> [CardBatchRecord] {
+        try clerk.require(.handleDrawer)
+        let at = now()
+        struct Request: Encodable, Sendable { var all = true }
+        return try await once(id: commandID, kind: "cardBatch.closeAll", request: Request()) { db in
+            try String.fetchAll(
+                cached: db,
+                sql: """
+                    SELECT DISTINCT p.cardTerminal FROM payment p
+                    WHERE p.tender IN ('credit', 'debit', 'careCredit') AND p.cardTerminal IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM cardBatchPayment b WHERE b.payment = p.number)
+                    ORDER BY p.cardTerminal
+                    """
+            ).compactMap { terminal in
+                try self.closeBatch(terminal: terminal, reference: nil, reportedNet: nil, at: at, by: clerk, db)
+            }
+        }
+    }
+
+    /// A closed card batch by its id.
+    public func cardBatch(id: String, viewer: Operator) async throws -> CardBatchRecord {
+        try Self.requireReportReader(viewer, action: "see card batches")
+        return try await read { db in try Self.cardBatchRecord(id, db) }
+    }
+
+    /// The card payments of a business day, the batches closed on it and what was still open at its end.
+    public func cardBatchDay(_ date: BusinessDate, viewer: Operator) async throws -> CardBatchDay {
+        try Self.requireReportReader(viewer, action: "see card batches")
+        return try await read { db in
+            // The batch a payment is in, as of the day's end: a batch closed on a later day does not count yet.
+            let select = """
+                SELECT p.*, CASE WHEN c.businessDate <= ? THEN c.id END AS batchAsOf
+                FROM payment p LEFT JOIN cardBatchPayment b ON b.payment = p.number
+                LEFT JOIN cardBatch c ON c.id = b.batch AND c.status = 'closed'
+                WHERE p.tender IN ('credit', 'debit', 'careCredit')
+                """
+            let payments = try Row.fetchAll(
+                cached: db,
+                sql: select + " AND p.businessDate = ? ORDER BY p.number",
+                arguments: [date.text, date.text]
+            ).map { Self.cardPayment($0, batch: $0["batchAsOf"]) }
+            let open = try Row.fetchAll(
+                cached: db,
+                sql: select
+                    + " AND p.businessDate <= ? AND (c.id IS NULL OR c.businessDate > ?) ORDER BY p.cardTerminal, p.number",
+                arguments: [date.text, date.text, date.text]
+            ).map { Self.cardPayment($0, batch: nil) }
+            let batches = try String.fetchAll(
+                cached: db,
+                sql:
+                    "SELECT id FROM cardBatch WHERE businessDate = ? AND status = 'closed' ORDER BY terminal, sequence",
+                arguments: [date.text]
+            ).map { try Self.cardBatchRecord($0, db) }
+            return CardBatchDay(
+                date: date,
+                clinic: try Self.policy(db).clinicName,
+                payments: payments,
+                batches: batches,
+                open: open
+            )
+        }
+    }
+
+    // MARK: - Inside transactions
+
+    /// Closes one terminal's batch; nil when it has no payment outside a batch.
+    func closeBatch(
+        terminal: String,
+        reference: String?,
+        reportedNet: Money?,
+        at: Int64,
+        by clerk: Operator,
+        _ db: Database
+    ) throws -> CardBatchRecord? {
+        let payments = try Row.fetchAll(
+            cached: db,
+            sql: """
+                SELECT p.* FROM payment p
+                WHERE p.tender IN ('credit', 'debit', 'careCredit') AND p.cardTerminal = ?
+                  AND NOT EXISTS (SELECT 1 FROM cardBatchPayment b WHERE b.payment = p.number)
+                ORDER BY p.number
+                """,
+            arguments: [terminal]
+        ).map { Self.cardPayment($0, batch: nil) }
+        guard !payments.isEmpty else { return nil }
+        let day = try Self.calendar(db).businessDate(atMillis: at)
+        let sequence =
+            (try Int.fetchOne(
+                cached: db,
+                sql: "SELECT MAX(sequence) FROM cardBatch WHERE terminal = ? AND businessDate = ?",
+                arguments: [terminal, day.text]
+            ) ?? 0) + 1
+        guard sequence <= 99 else {
+            throw POSError.conflict("card terminal \(terminal) already closed 99 batches on \(day)")
+        }
+        let id = "\(terminal)-\(day.compact)-\(sequence < 10 ? "0" : "")\(sequence)"
+        let brands = Self.brandTotals(payments)
+        let sales = brands.map(\.sales).sum()
+        let refunds = brands.map(\.refunds).sum()
+        try db.executeCached(
+            sql: """
+                INSERT INTO cardBatch (id, terminal, businessDate, sequence, status, closedBy, station, closedAt, reference,
+                    reportedNet, paymentCount, sales, refunds, net)
+                VALUES (?, ?, ?, ?, 'closing', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, terminal, day.text, sequence, clerk.employee.id, clerk.terminal, at, reference,
+                reportedNet?.minorUnits, payments.count, sales.minorUnits, refunds.minorUnits,
+                (sales + refunds).minorUnits,
+            ]
+        )
+        for brand in brands {
+            try db.executeCached(
+                sql: """
+                    INSERT INTO cardBatchBrand (batch, tender, brand, paymentCount, sales, refunds)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, brand.tender.rawValue, brand.brand.rawValue, brand.count, brand.sales.minorUnits,
+                    brand.refunds.minorUnits,
+                ]
+            )
+        }
+        for payment in payments {
+            try db.executeCached(
+                sql: "INSERT INTO cardBatchPayment (payment, batch) VALUES (?, ?)",
+                arguments: [payment.number, id]
+            )
+        }
+        try db.executeCached(sql: "UPDATE cardBatch SET status = 'closed' WHERE id = ?", arguments: [id])
+        struct Entry: Encodable {
+            var id: String
+            var terminal: String
+            var reference: String?
+            var reportedNet: Money?
+            var payments: [Int64]
+            var sales: Money
+            var refunds: Money
+            var net: Money
+        }
+        try journal(
+            db,
+            kind: "cardBatch.closed",
+            by: clerk,
+            subject: "card batch \(id)",
+            at: at,
+            payload: Entry(
+                id: id,
+                terminal: terminal,
+                reference: reference,
+                reportedNet: reportedNet,
+                payments: payments.map(\.number),
+                sales: sales,
+                refunds: refunds,
+                net: sales + refunds
+            )
+        )
+        return try Self.cardBatchRecord(id, db)
+    }
+
+    /// Totals by tender and brand, in the order tenders and brands are declared.
+    static func brandTotals(_ payments: [CardBatchRecord.Payment]) -> [CardBatchRecord.BrandTotal] {
+        var totals: [String: CardBatchRecord.BrandTotal] = [:]
+        for payment in payments {
+            let key = "\(payment.tender.rawValue)/\(payment.brand.rawValue)"
+            var total =
+                totals[key]
+                ?? CardBatchRecord.BrandTotal(
+                    tender: payment.tender,
+                    brand: payment.brand,
+                    count: 0,
+                    sales: .zero,
+                    refunds: .zero
+                )
+            total.count += 1
+            if payment.kind == .payment { total.sales += payment.amount } else { total.refunds += payment.amount }
+            totals[key] = total
+        }
+        return totals.values.sorted {
+            (Tender.allCases.firstIndex(of: $0.tender)!, CardBrand.allCases.firstIndex(of: $0.brand)!)
+                < (Tender.allCases.firstIndex(of: $1.tender)!, CardBrand.allCases.firstIndex(of: $1.brand)!)
+        }
+    }
+
+    static func cardPayment(_ row: Row, batch: String?) -> CardBatchRecord.Payment {
+        let brand: String? = row["cardBrand"]
+        return CardBatchRecord.Payment(
+            number: row["number"],
+            kind: PaymentKind(rawValue: row["kind"])!,
+            tender: Tender(rawValue: row["tender"])!,
+            brand: brand.flatMap(CardBrand.init(rawValue:)) ?? .other,
+            last4: row["cardLast4"] ?? "",
+            authCode: row["authCode"] ?? "",
+            terminal: row["cardTerminal"] ?? "",
+            amount: Money(minorUnits: row["amount"]),
+            atMillis: row["at"],
+            businessDate: BusinessDate(row["businessDate"])!,
+            invoice: row["invoiceNumber"],
+            reverses: row["reverses"],
+            batch: batch
+        )
+    }
+
+    static func cardBatchRecord(_ id: String, _ db: Database) throws -> CardBatchRecord {
+        guard
+            let row = try Row.fetchOne(
+                cached: db,
+                sql: "SELECT * FROM cardBatch WHERE id = ? AND status = 'closed'",
+                arguments: [id]
+            )
+        else {
+            throw POSError.notFound(what: "card batch", id: id)
+        }
+        let payments = try Row.fetchAll(
+            cached: db,
+            sql: """
+                SELECT p.* FROM cardBatchPayment b JOIN payment p ON p.number = b.payment
+                WHERE b.batch = ? ORDER BY p.number
+                """,
+            arguments: [id]
+        ).map { cardPayment($0, batch: id) }
+        let brands = try Row.fetchAll(
+            cached: db,
+            sql: "SELECT * FROM cardBatchBrand WHERE batch = ?",
+            arguments: [id]
+        ).map {
+            CardBatchRecord.BrandTotal(
+                tender: Tender(rawValue: $0["tender"])!,
+                brand: CardBrand(rawValue: $0["brand"]) ?? .other,
+                count: $0["paymentCount"],
+                sales: Money(minorUnits: $0["sales"]),
+                refunds: Money(minorUnits: $0["refunds"])
+            )
+        }.sorted {
+            (Tender.allCases.firstIndex(of: $0.tender)!, CardBrand.allCases.firstIndex(of: $0.brand)!)
+                < (Tender.allCases.firstIndex(of: $1.tender)!, CardBrand.allCases.firstIndex(of: $1.brand)!)
+        }
+        let reportedNet: Int64? = row["reportedNet"]
+        return CardBatchRecord(
+            id: id,
+            terminal: row["terminal"],
+            businessDate: BusinessDate(row["businessDate"])!,
+            sequence: row["sequence"],
+            closedAt: row["closedAt"],
+            closedBy: row["closedBy"],
+            station: row["station"],
+            reference: row["reference"],
+            reportedNet: reportedNet.map(Money.init(minorUnits:)),
+            count: row["paymentCount"],
+            sales: Money(minorUnits: row["sales"]),
+            refunds: Money(minorUnits: row["refunds"]),
+            net: Money(minorUnits: row["net"]),
+            brands: brands,
+            payments: payments
+        )
+    }
+}
