@@ -285,3 +285,74 @@ import Testing
         }
     }
 }
+
+/// Imported records feed the matching stages as they are: the worked example's Stripe payout meets its OFX bank
+/// credit, and the BAI2 card settlement's batch id finds the mapped processor report's payout.
+@Suite struct ImportMatchingTests {
+    @Test func aStripePayoutMatchesItsBankCredit() throws {
+        let settlement = try StripeCSV.parse(
+            ImportFiles.text(try ImportFiles.fixture("stripe-balance-with-payout.csv")),
+            source: "stripe.csv",
+            calendar: ImportFiles.chicago
+        )
+        let entries = settlement.lines.compactMap(\.matchingEntry)
+        #expect(entries.count == 4 && entries.allSatisfy { $0.payout == "po_1Mvet0000000000B0314" })
+        #expect(entries.map(\.id).first == "stripe:txn_3Mvet0000000000000001")
+        let payouts = settlement.lines.matchingPayouts
+        #expect(
+            payouts == [
+                PayoutItem(
+                    id: "po_1Mvet0000000000B0314",
+                    net: importMoney("1203.77"),
+                    expected: BusinessDate("2025-03-17")!
+                )
+            ]
+        )
+        let bank = try OFX.parse(
+            try ImportFiles.shared("validators/examples/ofx/good-deposit-v102.ofx"),
+            source: "bank.ofx"
+        )
+        let lines = bank.lines.map(\.matchingLine)
+        #expect(lines[2].id == "000111222:MVC-CHK-20250317-BATCH-B0314")
+        let result = Reconciler.reconcile(
+            payments: [],
+            batches: [],
+            entries: entries,
+            payouts: payouts,
+            slips: [],
+            bank: lines
+        )
+        let payoutMatch = try #require(result.matches.first { $0.kind == .payoutToBank })
+        #expect(payoutMatch.left == ["po_1Mvet0000000000B0314"])
+        #expect(payoutMatch.right == ["000111222:MVC-CHK-20250317-BATCH-B0314"])
+        #expect(payoutMatch.rule == .amountWindow)
+        #expect(!result.findings.contains { $0.kind == .payoutDoesNotAddUp })
+    }
+
+    @Test func aBatchIdInTheBankTextMatchesTheProcessorPayout() throws {
+        let settlement = try MappedCSV.settlements(
+            ImportFiles.text(try ImportFiles.fixture("processor-deposits.csv")),
+            source: "deposits.csv",
+            mapping: try ImportFiles.mapping("processor-deposits.mapping.json")
+        )
+        let payouts = settlement.lines.matchingPayouts
+        #expect(payouts.map(\.id) == ["DEP-20250317-01"])
+        #expect(payouts.first?.references == ["B0314"] && payouts.first?.net == importMoney("1203.77"))
+        // The chargeback has no payout yet: it waits for the file that names one.
+        #expect(settlement.lines.compactMap(\.matchingEntry).count == 4)
+        let bank = try BAI2.parse(
+            ImportFiles.text(try ImportFiles.shared("validators/examples/bai2/good-deposit.bai2")),
+            source: "bank.bai2"
+        )
+        let result = Reconciler.reconcile(
+            payments: [],
+            batches: [],
+            entries: settlement.lines.compactMap(\.matchingEntry),
+            payouts: payouts,
+            slips: [],
+            bank: bank.lines.map(\.matchingLine)
+        )
+        let match = try #require(result.matches.first { $0.kind == .payoutToBank })
+        #expect(match.rule == .id && match.right == ["000111222:B0314"])
+    }
+}
