@@ -261,7 +261,8 @@ extension Store {
             )
             let calendar = try Self.calendar(db)
             var awaiting: [AwaitingDeposit] = []
-            for session in try Self.undepositedSessions(through: date, db) {
+            let end = calendar.startMillis(of: date.adding(days: 1))
+            for session in try Self.undepositedSessions(through: date, closedBefore: end, db) {
                 let content = try Self.depositContent(session: session, db)
                 let closedOn = calendar.businessDate(atMillis: content.closedAt)
                 guard closedOn <= date, !content.cash.isEmpty || !content.checks.isEmpty else { continue }
@@ -325,18 +326,23 @@ extension Store {
         }
     }
 
-    /// Closed sessions in no deposit (made up by the end of `date`, when given), oldest first.
-    static func undepositedSessions(through date: BusinessDate?, _ db: Database) throws -> [Int64] {
+    /// Closed sessions in no deposit (made up by the end of `date`, when given; closed before an instant, when given),
+    /// oldest first.
+    static func undepositedSessions(
+        through date: BusinessDate?,
+        closedBefore end: Int64? = nil,
+        _ db: Database
+    ) throws -> [Int64] {
         try Int64.fetchAll(
             cached: db,
             sql: """
                 SELECT s.id FROM drawerSession s
-                WHERE s.state = 'closed' AND NOT EXISTS (
+                WHERE s.state = 'closed' AND (? IS NULL OR s.closedAt < ?) AND NOT EXISTS (
                     SELECT 1 FROM depositSession ds JOIN deposit d ON d.id = ds.deposit
                     WHERE ds.session = s.id AND (? IS NULL OR d.businessDate <= ?))
                 ORDER BY s.closedAt, s.id
                 """,
-            arguments: [date?.text, date?.text]
+            arguments: [end, end, date?.text, date?.text]
         )
     }
 

@@ -216,6 +216,32 @@ extension StoreFixture {
         #expect(missing == .notFound(what: "deposit", id: "D-20250304-09"))
     }
 
+    /// A session closed one evening and deposited the next morning waits, in the first day's report, and is in the
+    /// second's deposit; a day's report does not see sessions closed after it.
+    @Test func aSessionWaitsUntilTheDayItIsDeposited() async throws {
+        let f = try await StoreFixture.make()
+        let (z, _) = try await Self.dayWithChecks(f)
+        let nextDay = StoreFixture.firstDay.adding(days: 1)
+        f.clock.set(StoreFixture.millis(nextDay, hour: 9))
+        _ = try await f.store.openDrawer(count: try #require(z.floatKept), commandID: f.id(), by: f.csr)
+        _ = try await f.checkout("OWNER", [f.line("REX", "EXAM")], payments: [f.cash(.dollars("62.00"))])
+        let deposit = try await f.prepareDeposit()
+        #expect(deposit.id == "D-20250305-01" && deposit.sessions.map(\.id) == [z.session])
+        let evening = try await f.closeEven(checks: [], counter: f.csr, verifier: f.csr2)
+
+        let first = try await f.store.depositDay(StoreFixture.firstDay, viewer: f.mgr)
+        #expect(first.deposits.isEmpty)
+        #expect(first.awaiting.map(\.session) == [z.session])
+        let waiting = try #require(first.awaiting.first)
+        #expect(waiting.closedOn == StoreFixture.firstDay && waiting.closedAt == z.closedAt)
+        #expect(waiting.cash == deposit.cashTotal && waiting.checks == deposit.checkTotal)
+        #expect(waiting.drawer == "FRONT-1" && waiting.zNumber == 1)
+        let second = try await f.store.depositDay(nextDay, viewer: f.mgr)
+        #expect(second.deposits == [deposit])
+        #expect(second.awaiting.map(\.session) == [evening.session])
+        #expect(try await f.store.depositDay(StoreFixture.firstDay.adding(days: -1), viewer: f.mgr).awaiting.isEmpty)
+    }
+
     /// A session whose reduce-to-float kept everything has nothing for the bank: not offered, and refused alone.
     @Test func aSessionWithNothingForTheBankIsNotADeposit() async throws {
         let f = try await StoreFixture.make()

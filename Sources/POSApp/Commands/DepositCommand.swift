@@ -331,6 +331,16 @@ enum DepositReports {
         )
     }
 
+    /// The deposit slip as the receipt printer prints it.
+    static func slipText(_ record: DepositRecord, calendar: BusinessCalendar) -> String {
+        slip(record).text(calendar: calendar)
+    }
+
+    /// The card batches report of a day as the receipt printer prints it.
+    static func batchesText(_ day: CardBatchDay, calendar: BusinessCalendar) -> String {
+        report(day).text(calendar: calendar)
+    }
+
     /// `--date`, or today's business day.
     static func day(_ text: String?, _ store: Store) async throws -> BusinessDate {
         guard let text else { return try await store.businessDate(atMillis: store.currentMillis) }
