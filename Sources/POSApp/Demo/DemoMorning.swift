@@ -1,5 +1,6 @@
 import Foundation
 import POSCore
+import POSReports
 import POSStorage
 
 extension DemoData {
@@ -573,6 +574,21 @@ final class DemoMorning {
         print("  verified by \(z.closedBy ?? ""): Z report #\(z.zNumber ?? 0)")
         print("")
         print(z.text(calendar: calendar), terminator: "")
+
+        // The night deposit bag and the card terminal's batch close.
+        clock.advance(minutes: 5)
+        let deposit = try await store.prepareDeposit(
+            sessions: [z.session],
+            note: "night drop bag 1",
+            commandID: nextID("deposit"),
+            by: who(.manager)
+        )
+        _ = try await store.closeCardBatches(commandID: nextID("batch-close"), by: who(.manager))
+        print("")
+        print(DepositReports.slipText(deposit, calendar: calendar), terminator: "")
+        print("")
+        let batches = try await store.cardBatchDay(deposit.businessDate, viewer: who(.manager))
+        print(DepositReports.batchesText(batches, calendar: calendar), terminator: "")
     }
 
     /// The next whole $20 above an amount: what a client hands over in bills.
