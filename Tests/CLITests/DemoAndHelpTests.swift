@@ -15,6 +15,10 @@ import Testing
         for fragment in [
             "Riverside Animal Hospital — day report", "Sales by category", "Payments by tender", "  cash", "  check",
             "  credit", "  debit", "  careCredit", "  account", "  Collected", "chain verified",
+            // The close of the day and the days after: blind close, Z report, deposit slip, batches, matching.
+            "Blind close by", "Z report #1", "Float left in the drawer", "BANK DEPOSIT SLIP", "CARD BATCHES",
+            "Wrote and imported", "payoutToBank [id]", "slipToBank [id]", "processorDebitToExplain",
+            "-CC $587.00 — batch closed",
         ] {
             #expect(
                 result.stdout.contains(fragment),
@@ -23,6 +27,9 @@ import Testing
             )
         }
         #expect(!result.stdout.contains("BROKEN"), sourceLocation: sourceLocation)
+        // Every card payment of the processor stream found its settlement entry: nothing else is left to explain.
+        #expect(!result.stdout.contains("batchDiffersFromProcessor"), sourceLocation: sourceLocation)
+        #expect(!result.stdout.contains("payoutDoesNotAddUp"), sourceLocation: sourceLocation)
     }
 
     @Test func demoRunsOnceThenRefusesToOverwriteUnlessReplaced() async throws {

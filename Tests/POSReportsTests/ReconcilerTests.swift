@@ -290,3 +290,44 @@ import Testing
         return BusinessDate(String(format: "%04d-%02d-%02d", moved.year!, moved.month!, moved.day!))!
     }
 }
+
+extension ReconcilerTests {
+    /// The processor echoes VetPOS's payment id: each payment finds its entry, and the batch is settled by them.
+    @Test func paymentReferencesTieABatchToItsPayout() {
+        let day = Self.date("2025-03-14")
+        let result = Reconciler.reconcile(
+            payments: [
+                CardPaymentItem(id: 7, amount: .cents(100_00), authCode: "A1", last4: "4242", batch: "B1", date: day),
+                CardPaymentItem(id: 8, amount: .cents(-20_00), authCode: "A1", last4: "4242", batch: "B1", date: day),
+            ],
+            batches: [TerminalBatchItem(id: "B1", terminal: "T1", gross: .cents(80_00), closedOn: day)],
+            entries: [
+                ProcessorEntryItem(
+                    id: "e7",
+                    payout: "po_9",
+                    kind: .charge,
+                    gross: .cents(100_00),
+                    fee: .cents(3_20),
+                    net: .cents(96_80),
+                    paymentReference: "P7",
+                    date: day
+                ),
+                ProcessorEntryItem(
+                    id: "e8",
+                    payout: "po_9",
+                    kind: .refund,
+                    gross: .cents(-20_00),
+                    fee: .zero,
+                    net: .cents(-20_00),
+                    paymentReference: "P8",
+                    date: day
+                ),
+            ],
+            payouts: [PayoutItem(id: "po_9", net: .cents(76_80), expected: Self.date("2025-03-17"))],
+            slips: [],
+            bank: [BankLineItem(id: "b1", amount: .cents(76_80), date: Self.date("2025-03-17"), text: "TRANSFER po_9")]
+        )
+        #expect(result.findings.isEmpty, "\(result.findings)")
+        #expect(result.matches.filter { $0.kind == .paymentToEntry }.map(\.right) == [["e7"], ["e8"]])
+    }
+}

@@ -257,6 +257,51 @@ struct ImportCommand: AsyncParsableCommand {
         )
     }
 
+    /// A stored settlement line as the readers produce it, for the matching stages.
+    static func line(_ record: Store.SettlementRecord) -> SettlementLine? {
+        guard let type = SettlementLineType(rawValue: record.type) else { return nil }
+        return SettlementLine(
+            processor: record.processor,
+            id: record.id,
+            payoutID: record.payoutID,
+            batchReference: record.batchReference,
+            traceID: record.traceID,
+            date: record.date,
+            availableOn: record.availableOn,
+            payoutDate: record.payoutDate,
+            type: type,
+            category: record.category,
+            gross: record.gross,
+            fee: record.fee,
+            net: record.net,
+            currency: record.currency,
+            cardBrand: record.cardBrand.flatMap(CardBrand.init(rawValue:)),
+            cardLast4: record.cardLast4,
+            sourceID: record.sourceID,
+            paymentReference: record.paymentReference,
+            description: record.description,
+            line: record.line
+        )
+    }
+
+    /// A stored bank line as the readers produce it, for the matching stages.
+    static func line(_ record: Store.BankRecord) -> BankLine {
+        BankLine(
+            account: record.account,
+            id: record.id,
+            idDerived: record.idDerived,
+            date: record.date,
+            valueDate: record.valueDate,
+            amount: record.amount,
+            currency: record.currency,
+            type: record.type,
+            reference: record.reference,
+            checkNumber: record.checkNumber,
+            description: record.description,
+            line: record.line
+        )
+    }
+
     /// Per payout, in the order the file first names it: what it pays (the payout's own row left out).
     struct PayoutTotal: Encodable {
         var payout: String?

@@ -7,7 +7,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for closing staff and the bookkeeper.",
-        subcommands: [Day.self, Deposit.self, Batches.self]
+        subcommands: [Day.self, Deposit.self, Batches.self, ReconcileReport.self]
     )
 
     struct Day: VetPOSCommandBody {

@@ -57,6 +57,7 @@ struct DemoCommand: VetPOSCommandBody {
         try await morning.run()
         print("")
         print(try await store.dayReport(day).text, terminator: "")
+        try await morning.settleAndReconcile(day: day, folder: URL(fileURLWithPath: path).deletingLastPathComponent())
         let journal = try await store.verifyJournal()
         print("")
         print(

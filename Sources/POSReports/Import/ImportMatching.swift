@@ -25,6 +25,7 @@ extension SettlementLine {
             net: net,
             last4: cardLast4,
             batch: batchReference,
+            paymentReference: paymentReference,
             date: date
         )
     }

@@ -54,6 +54,8 @@ public struct ProcessorEntryItem: Hashable, Sendable, Codable {
     public var last4: String?
     /// The batch the processor says the entry belongs to, when it says.
     public var batch: String?
+    /// The VetPOS payment the processor echoes back (payment metadata), as `P123` or `123`.
+    public var paymentReference: String?
     public var date: BusinessDate
 
     public init(
@@ -66,6 +68,7 @@ public struct ProcessorEntryItem: Hashable, Sendable, Codable {
         authCode: String? = nil,
         last4: String? = nil,
         batch: String? = nil,
+        paymentReference: String? = nil,
         date: BusinessDate
     ) {
         self.id = id
@@ -77,6 +80,7 @@ public struct ProcessorEntryItem: Hashable, Sendable, Codable {
         self.authCode = authCode
         self.last4 = last4
         self.batch = batch
+        self.paymentReference = paymentReference
         self.date = date
     }
 }

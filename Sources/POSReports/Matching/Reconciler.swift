@@ -56,15 +56,24 @@ public enum Reconciler {
         let bank = bank.sorted { ($0.date, $0.amount, $0.id) < ($1.date, $1.amount, $1.id) }
         var bankUsed: Set<String> = []
 
-        // Stage 1: card payments ↔ processor charges/refunds by (auth code, last4, amount, day); unique hits only.
+        // Stage 1: card payments ↔ processor charges/refunds: by the payment id the processor echoes back, else by
+        // (auth code, last4, amount, day); unique hits only. A matched payment tells which batch its entry settles.
         var entriesUsed: Set<String> = []
+        var batchOfEntry: [String: String] = [:]
         for payment in payments.sorted(by: { $0.id < $1.id }) {
-            let candidates = entries.filter {
+            let open = entries.filter {
                 !entriesUsed.contains($0.id) && ($0.kind == .charge || $0.kind == .refund) && $0.gross == payment.amount
-                    && $0.authCode == payment.authCode && $0.last4 == payment.last4 && $0.date == payment.date
             }
+            let byReference = open.filter {
+                $0.paymentReference == "P\(payment.id)" || $0.paymentReference == "\(payment.id)"
+            }
+            let byCard = open.filter {
+                $0.authCode == payment.authCode && $0.last4 == payment.last4 && $0.date == payment.date
+            }
+            let candidates = byReference.isEmpty ? byCard : byReference
             if candidates.count == 1 {
                 entriesUsed.insert(candidates[0].id)
+                batchOfEntry[candidates[0].id] = payment.batch
                 matches.append(
                     ReconciliationMatch(
                         kind: .paymentToEntry,
@@ -72,7 +81,9 @@ public enum Reconciler {
                         left: ["payment \(payment.id)"],
                         right: [candidates[0].id],
                         suggestion: false,
-                        detail: "auth \(payment.authCode), card …\(payment.last4), \(payment.amount)"
+                        detail: byReference.isEmpty
+                            ? "auth \(payment.authCode), card …\(payment.last4), \(payment.amount)"
+                            : "payment reference, \(payment.amount)"
                     )
                 )
             } else if candidates.count > 1 {
@@ -103,7 +114,9 @@ public enum Reconciler {
             }
         }
         for batch in batches.sorted(by: { $0.id < $1.id }) {
-            let claimed = entries.filter { $0.batch == batch.id && ($0.kind == .charge || $0.kind == .refund) }
+            let claimed = entries.filter {
+                ($0.batch == batch.id || batchOfEntry[$0.id] == batch.id) && ($0.kind == .charge || $0.kind == .refund)
+            }
             guard !claimed.isEmpty else { continue }
             let gross = claimed.map(\.gross).sum()
             if gross != batch.gross {
@@ -208,7 +221,7 @@ public enum Reconciler {
         }
 
         // Stage 4: batches with no processor data: bank credits by subset sum on gross, fee shown as unconfirmed.
-        let settledBatches = Set(entries.compactMap(\.batch))
+        let settledBatches = Set(entries.compactMap(\.batch)).union(batchOfEntry.values)
         var batchesLeft = batches.filter { !settledBatches.contains($0.id) }
         for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
             let candidates = batchesLeft.filter {
