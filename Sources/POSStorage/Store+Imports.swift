@@ -17,124 +17,6 @@ extension Store {
         }
     }
 
-    /// One entry of a processor's settlement or payout file, normalised (FORMATS.md §6.1): exact minor units,
-    /// `net = gross − fee`, signed from the clinic's view of its processor balance.
-    public struct SettlementRecord: Codable, Sendable, Equatable {
-        public static let types = ["charge", "refund", "chargeback", "fee", "adjustment", "payout"]
-
-        public var processor: String
-        public var id: String
-        public var payoutID: String?
-        public var batchReference: String?
-        public var traceID: String?
-        public var date: BusinessDate
-        public var availableOn: BusinessDate?
-        public var payoutDate: BusinessDate?
-        /// One of ``types``.
-        public var type: String
-        public var category: String
-        public var gross: Money
-        public var fee: Money
-        public var net: Money
-        public var currency: String
-        public var cardBrand: String?
-        public var cardLast4: String?
-        public var sourceID: String?
-        public var paymentReference: String?
-        public var description: String
-        /// The physical line of the file it came from.
-        public var line: Int
-
-        public init(
-            processor: String,
-            id: String,
-            payoutID: String? = nil,
-            batchReference: String? = nil,
-            traceID: String? = nil,
-            date: BusinessDate,
-            availableOn: BusinessDate? = nil,
-            payoutDate: BusinessDate? = nil,
-            type: String,
-            category: String,
-            gross: Money,
-            fee: Money,
-            net: Money,
-            currency: String,
-            cardBrand: String? = nil,
-            cardLast4: String? = nil,
-            sourceID: String? = nil,
-            paymentReference: String? = nil,
-            description: String = "",
-            line: Int
-        ) {
-            self.processor = processor
-            self.id = id
-            self.payoutID = payoutID
-            self.batchReference = batchReference
-            self.traceID = traceID
-            self.date = date
-            self.availableOn = availableOn
-            self.payoutDate = payoutDate
-            self.type = type
-            self.category = category
-            self.gross = gross
-            self.fee = fee
-            self.net = net
-            self.currency = currency
-            self.cardBrand = cardBrand
-            self.cardLast4 = cardLast4
-            self.sourceID = sourceID
-            self.paymentReference = paymentReference
-            self.description = description
-            self.line = line
-        }
-    }
-
-    /// One line of a bank statement, normalised: signed from the account holder's view, money in positive.
-    public struct BankRecord: Codable, Sendable, Equatable {
-        public var account: String
-        /// FITID, BAI2 bank reference, the CSV's reference, or an id derived from the line's content (`idDerived`).
-        public var id: String
-        public var idDerived: Bool
-        public var date: BusinessDate
-        public var valueDate: BusinessDate?
-        public var amount: Money
-        public var currency: String
-        public var type: String
-        public var reference: String?
-        public var checkNumber: String?
-        public var description: String
-        public var line: Int
-
-        public init(
-            account: String,
-            id: String,
-            idDerived: Bool = false,
-            date: BusinessDate,
-            valueDate: BusinessDate? = nil,
-            amount: Money,
-            currency: String,
-            type: String,
-            reference: String? = nil,
-            checkNumber: String? = nil,
-            description: String = "",
-            line: Int
-        ) {
-            self.account = account
-            self.id = id
-            self.idDerived = idDerived
-            self.date = date
-            self.valueDate = valueDate
-            self.amount = amount
-            self.currency = currency
-            self.type = type
-            self.reference = reference
-            self.checkNumber = checkNumber
-            self.description = description
-            self.line = line
-        }
-    }
-
     /// What an import did.
     public struct ImportResult: Codable, Sendable, Equatable {
         public var file: String
@@ -161,7 +43,7 @@ extension Store {
     /// amount, its type, payout or date, the whole import is refused, naming both files' lines. Journaled once per
     /// file; idempotent per command id.
     public func importSettlement(
-        _ lines: [SettlementRecord],
+        _ lines: [SettlementLine],
         from source: ImportSource,
         commandID: String,
         by clerk: Operator
@@ -176,7 +58,7 @@ extension Store {
             commandID: commandID,
             by: clerk
         ) { db, digest in
-            var fresh: [SettlementRecord] = []
+            var fresh: [SettlementLine] = []
             for line in lines {
                 guard
                     let row = try Row.fetchOne(
@@ -219,7 +101,7 @@ extension Store {
     /// amount or date, the whole import is refused, naming both files' lines. Journaled once per file; idempotent per
     /// command id.
     public func importBankStatement(
-        _ lines: [BankRecord],
+        _ lines: [BankLine],
         from source: ImportSource,
         commandID: String,
         by clerk: Operator
@@ -230,7 +112,7 @@ extension Store {
         return try await importFile(kind: "bank", source: source, count: lines.count, commandID: commandID, by: clerk) {
             db,
             digest in
-            var fresh: [BankRecord] = []
+            var fresh: [BankLine] = []
             for line in lines {
                 guard
                     let row = try Row.fetchOne(
@@ -278,7 +160,7 @@ extension Store {
         payoutID: String? = nil,
         from: BusinessDate? = nil,
         through: BusinessDate? = nil
-    ) async throws -> [SettlementRecord] {
+    ) async throws -> [SettlementLine] {
         try await read { db in
             try Row.fetchAll(
                 cached: db,
@@ -298,7 +180,7 @@ extension Store {
         account: String? = nil,
         from: BusinessDate? = nil,
         through: BusinessDate? = nil
-    ) async throws -> [BankRecord] {
+    ) async throws -> [BankLine] {
         try await read { db in
             try Row.fetchAll(
                 cached: db,
@@ -426,7 +308,7 @@ extension Store {
         )
     }
 
-    private static func insert(_ line: SettlementRecord, file: String, _ db: Database) throws {
+    private static func insert(_ line: SettlementLine, file: String, _ db: Database) throws {
         try db.executeCached(
             sql: """
                 INSERT INTO settlementLine (processor, id, file, sourceLine, type, category, payoutId, batchReference,
@@ -435,15 +317,17 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                line.processor, line.id, file, line.line, line.type, line.category, line.payoutID, line.batchReference,
+                line.processor, line.id, file, line.line, line.type.rawValue, line.category, line.payoutID,
+                line.batchReference,
                 line.traceID, line.date.text, line.availableOn?.text, line.payoutDate?.text, line.currency,
-                line.gross.minorUnits, line.fee.minorUnits, line.net.minorUnits, line.cardBrand, line.cardLast4,
+                line.gross.minorUnits, line.fee.minorUnits, line.net.minorUnits, line.cardBrand?.rawValue,
+                line.cardLast4,
                 line.sourceID, line.paymentReference, line.description,
             ]
         )
     }
 
-    private static func insert(_ line: BankRecord, file: String, _ db: Database) throws {
+    private static func insert(_ line: BankLine, file: String, _ db: Database) throws {
         try db.executeCached(
             sql: """
                 INSERT INTO bankLine (account, id, file, sourceLine, idDerived, date, valueDate, amount, currency, type,
@@ -457,8 +341,8 @@ extension Store {
         )
     }
 
-    static func settlementRecord(_ row: Row) -> SettlementRecord {
-        SettlementRecord(
+    static func settlementRecord(_ row: Row) -> SettlementLine {
+        SettlementLine(
             processor: row["processor"],
             id: row["id"],
             payoutID: row["payoutId"],
@@ -467,13 +351,13 @@ extension Store {
             date: BusinessDate(row["date"])!,
             availableOn: (row["availableOn"] as String?).flatMap(BusinessDate.init),
             payoutDate: (row["payoutDate"] as String?).flatMap(BusinessDate.init),
-            type: row["type"],
+            type: SettlementLineType(rawValue: row["type"])!,
             category: row["category"],
             gross: Money(minorUnits: row["gross"]),
             fee: Money(minorUnits: row["fee"]),
             net: Money(minorUnits: row["net"]),
             currency: row["currency"],
-            cardBrand: row["cardBrand"],
+            cardBrand: (row["cardBrand"] as String?).flatMap(CardBrand.init(rawValue:)),
             cardLast4: row["cardLast4"],
             sourceID: row["sourceId"],
             paymentReference: row["paymentReference"],
@@ -482,8 +366,8 @@ extension Store {
         )
     }
 
-    static func bankRecord(_ row: Row) -> BankRecord {
-        BankRecord(
+    static func bankRecord(_ row: Row) -> BankLine {
+        BankLine(
             account: row["account"],
             id: row["id"],
             idDerived: row["idDerived"],
@@ -499,8 +383,8 @@ extension Store {
         )
     }
 
-    private static func summary(_ line: SettlementRecord) -> String {
-        "\(line.type) gross \(line.gross) fee \(line.fee) net \(line.net) on \(line.date)"
+    private static func summary(_ line: SettlementLine) -> String {
+        "\(line.type.rawValue) gross \(line.gross) fee \(line.fee) net \(line.net) on \(line.date)"
             + (line.payoutID.map { " in payout \($0)" } ?? "")
     }
 
@@ -514,7 +398,7 @@ extension Store {
         try Identifier.validate(source.format, field: "format")
     }
 
-    private static func validate(_ lines: [SettlementRecord], source: ImportSource) throws(POSError) {
+    private static func validate(_ lines: [SettlementLine], source: ImportSource) throws(POSError) {
         var seen: [String: Int] = [:]
         for line in lines {
             let at = "\(source.name) line \(line.line)"
@@ -526,12 +410,6 @@ extension Store {
                 throw .invalid(field: "\(at), id", reason: "'\(line.id)' is already on line \(first)")
             }
             seen[key] = line.line
-            guard SettlementRecord.types.contains(line.type) else {
-                throw .invalid(
-                    field: "\(at), type",
-                    reason: "'\(line.type)' is not one of \(SettlementRecord.types.joined(separator: ", "))"
-                )
-            }
             try checkCurrency(line.currency, field: "\(at), currency")
             guard line.gross - line.fee == line.net else {
                 throw .invalid(
@@ -541,11 +419,11 @@ extension Store {
             }
             let wrongSign: String? =
                 switch line.type {
-                case "charge" where !line.gross.isPositive: "a charge must be positive"
-                case "refund" where !line.gross.isNegative && line.category != "refund_failure":
+                case .charge where !line.gross.isPositive: "a charge must be positive"
+                case .refund where !line.gross.isNegative && line.category != "refund_failure":
                     "a refund must be negative"
-                case "chargeback" where line.gross == .zero: "a chargeback must not be zero"
-                case "payout" where line.net == .zero: "a payout must not be zero"
+                case .chargeback where line.gross == .zero: "a chargeback must not be zero"
+                case .payout where line.net == .zero: "a payout must not be zero"
                 default: nil
                 }
             if let wrongSign { throw .invalid(field: "\(at), gross", reason: "\(line.gross): \(wrongSign)") }
@@ -559,7 +437,7 @@ extension Store {
         }
     }
 
-    private static func validate(_ lines: [BankRecord], source: ImportSource) throws(POSError) {
+    private static func validate(_ lines: [BankLine], source: ImportSource) throws(POSError) {
         var seen: [String: Int] = [:]
         for line in lines {
             let at = "\(source.name) line \(line.line)"

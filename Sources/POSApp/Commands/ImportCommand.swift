@@ -66,14 +66,13 @@ struct ImportCommand: AsyncParsableCommand {
                 calendar: calendar,
                 progress: progress.callback
             )
-            let records = parsed.lines.map(ImportCommand.record)
             let clerk = try await signIn.signIn(store)
             let digest = SHA256.hexDigest(data)
             let commandID = id ?? "import-settlement-" + String(digest.prefix(40))
             let replay = try await store.commandExists(commandID)
             progress.storing(parsed.lines.count)
             let result = try await store.importSettlement(
-                records,
+                parsed.lines,
                 from: Store.ImportSource(name: source, digest: digest, format: format.rawValue),
                 commandID: commandID,
                 by: clerk
@@ -149,14 +148,13 @@ struct ImportCommand: AsyncParsableCommand {
                 mapping: mapping,
                 progress: progress.callback
             )
-            let records = parsed.lines.map(ImportCommand.record)
             let clerk = try await signIn.signIn(store)
             let digest = SHA256.hexDigest(data)
             let commandID = id ?? "import-bank-" + String(digest.prefix(40))
             let replay = try await store.commandExists(commandID)
             progress.storing(parsed.lines.count)
             let result = try await store.importBankStatement(
-                records,
+                parsed.lines,
                 from: Store.ImportSource(name: source, digest: digest, format: format.rawValue),
                 commandID: commandID,
                 by: clerk
@@ -213,93 +211,6 @@ struct ImportCommand: AsyncParsableCommand {
         let first = result.file == source ? "" : " as \(result.file)"
         return "\(source): already imported\(first) by \(result.importedBy) (\(lines(result.lines)), SHA-256 "
             + "\(result.digest.prefix(12))…); nothing changed"
-    }
-
-    static func record(_ line: SettlementLine) -> Store.SettlementRecord {
-        Store.SettlementRecord(
-            processor: line.processor,
-            id: line.id,
-            payoutID: line.payoutID,
-            batchReference: line.batchReference,
-            traceID: line.traceID,
-            date: line.date,
-            availableOn: line.availableOn,
-            payoutDate: line.payoutDate,
-            type: line.type.rawValue,
-            category: line.category,
-            gross: line.gross,
-            fee: line.fee,
-            net: line.net,
-            currency: line.currency,
-            cardBrand: line.cardBrand?.rawValue,
-            cardLast4: line.cardLast4,
-            sourceID: line.sourceID,
-            paymentReference: line.paymentReference,
-            description: line.description,
-            line: line.line
-        )
-    }
-
-    static func record(_ line: BankLine) -> Store.BankRecord {
-        Store.BankRecord(
-            account: line.account,
-            id: line.id,
-            idDerived: line.idDerived,
-            date: line.date,
-            valueDate: line.valueDate,
-            amount: line.amount,
-            currency: line.currency,
-            type: line.type,
-            reference: line.reference,
-            checkNumber: line.checkNumber,
-            description: line.description,
-            line: line.line
-        )
-    }
-
-    /// A stored settlement line as the readers produce it, for the matching stages.
-    static func line(_ record: Store.SettlementRecord) -> SettlementLine? {
-        guard let type = SettlementLineType(rawValue: record.type) else { return nil }
-        return SettlementLine(
-            processor: record.processor,
-            id: record.id,
-            payoutID: record.payoutID,
-            batchReference: record.batchReference,
-            traceID: record.traceID,
-            date: record.date,
-            availableOn: record.availableOn,
-            payoutDate: record.payoutDate,
-            type: type,
-            category: record.category,
-            gross: record.gross,
-            fee: record.fee,
-            net: record.net,
-            currency: record.currency,
-            cardBrand: record.cardBrand.flatMap(CardBrand.init(rawValue:)),
-            cardLast4: record.cardLast4,
-            sourceID: record.sourceID,
-            paymentReference: record.paymentReference,
-            description: record.description,
-            line: record.line
-        )
-    }
-
-    /// A stored bank line as the readers produce it, for the matching stages.
-    static func line(_ record: Store.BankRecord) -> BankLine {
-        BankLine(
-            account: record.account,
-            id: record.id,
-            idDerived: record.idDerived,
-            date: record.date,
-            valueDate: record.valueDate,
-            amount: record.amount,
-            currency: record.currency,
-            type: record.type,
-            reference: record.reference,
-            checkNumber: record.checkNumber,
-            description: record.description,
-            line: record.line
-        )
     }
 
     /// Per payout, in the order the file first names it: what it pays (the payout's own row left out).

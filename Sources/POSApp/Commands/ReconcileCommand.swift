@@ -126,8 +126,8 @@ struct ReconcileReport: VetPOSCommandBody {
             day = day.adding(days: 1)
         }
         let window = last.adding(days: 10)
-        let settlement = try await store.settlementLines(from: first, through: window).compactMap(ImportCommand.line)
-        let bank = try await store.bankLines(from: first, through: window).map { ImportCommand.line($0).matchingLine }
+        let settlement = try await store.settlementLines(from: first, through: window)
+        let bank = try await store.bankLines(from: first, through: window).map(\.matchingLine)
         let result = Reconciler.reconcile(
             payments: payments,
             batches: batches,

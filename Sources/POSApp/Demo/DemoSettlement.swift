@@ -86,7 +86,7 @@ extension DemoMorning {
             calendar: calendar
         )
         _ = try await store.importSettlement(
-            parsed.lines.map(ImportCommand.record),
+            parsed.lines,
             from: Store.ImportSource(
                 name: settlementFile.lastPathComponent,
                 digest: SHA256.hexDigest(settlementData),
@@ -102,7 +102,7 @@ extension DemoMorning {
             mapping: try CSVMapping.parse(Data(mapping.utf8), source: mappingFile.lastPathComponent)
         )
         _ = try await store.importBankStatement(
-            statement.lines.map(ImportCommand.record),
+            statement.lines,
             from: Store.ImportSource(
                 name: bankFile.lastPathComponent,
                 digest: SHA256.hexDigest(bankData),
