@@ -114,6 +114,9 @@ extension DemoMorning {
         print("")
         print("Wrote and imported \(settlementFile.path) and \(bankFile.path).")
         print("")
+        let matching = try await DepositReports.batchMatching(day, store, viewer: manager)
+        print(matching.text(calendar: calendar), terminator: "")
+        print("")
         let outcome = try await ReconcileReport.reconcile(store, viewer: manager, from: day, through: day)
         print(outcome.text, terminator: "")
     }

@@ -4,8 +4,25 @@ import POSCore
 /// One match, with the rule that made it and whether a person must confirm it.
 public struct ReconciliationMatch: Hashable, Sendable, Codable {
     public enum Rule: String, Hashable, Sendable, Codable { case id, amountWindow, subset, manual }
-    public enum Kind: String, Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case paymentToEntry, payoutToBank, batchToBank, slipToBank, debitToEntry
+
+        /// What each side holds: VetPOS's or the processor's items on the left, what settles them on the right.
+        public var sides: (left: MatchItem.Kind, right: MatchItem.Kind) {
+            switch self {
+            case .paymentToEntry: (.payment, .entry)
+            case .payoutToBank: (.payout, .bank)
+            case .batchToBank: (.batch, .bank)
+            case .slipToBank: (.slip, .bank)
+            case .debitToEntry: (.entry, .bank)
+            }
+        }
+
+        /// The kind of match between items of these kinds; nil when they never settle each other.
+        public init?(left: MatchItem.Kind, right: MatchItem.Kind) {
+            guard let kind = Kind.allCases.first(where: { $0.sides == (left, right) }) else { return nil }
+            self = kind
+        }
     }
 
     public var kind: Kind
@@ -18,6 +35,13 @@ public struct ReconciliationMatch: Hashable, Sendable, Codable {
     public var suggestion: Bool
     /// What was compared, e.g. "net 1203.77 = bank 1203.77, B0314 in reference".
     public var detail: String
+    /// The recorded decision this match comes from; nil for a match made by the rules.
+    public var decision: Int64? = nil
+
+    /// The items of both sides, typed.
+    public var items: [MatchItem] {
+        left.map { MatchItem(kind.sides.left, $0) } + right.map { MatchItem(kind.sides.right, $0) }
+    }
 }
 
 /// Something matching could not settle: a gap, an ambiguity, an unexplained item.
@@ -31,11 +55,16 @@ public struct ReconciliationFinding: Hashable, Sendable, Codable {
     public var items: [String]
     public var amount: Money?
     public var detail: String
+    /// For an unmatched item: the item, to match or write off by hand, and the day it is carried forward from.
+    public var item: MatchItem? = nil
+    public var since: BusinessDate? = nil
 }
 
 public struct Reconciliation: Hashable, Sendable, Codable {
     public var matches: [ReconciliationMatch]
     public var findings: [ReconciliationFinding]
+    /// Write-offs in force: items a manager took out of matching, with the reason.
+    public var writtenOff: [ReconciliationDecision] = []
 }
 
 /// The matching stages of FORMATS.md §6: exact amounts only, deterministic, every leftover shown.
@@ -60,10 +89,10 @@ public enum Reconciler {
         // (auth code, last4, amount, day); unique hits only. A matched payment tells which batch its entry settles.
         var entriesUsed: Set<String> = []
         var batchOfEntry: [String: String] = [:]
+        // Candidates by amount, so a year of payments is not compared with a year of entries one by one.
+        let cardEntries = Dictionary(grouping: entries.filter { $0.kind == .charge || $0.kind == .refund }, by: \.gross)
         for payment in payments.sorted(by: { $0.id < $1.id }) {
-            let open = entries.filter {
-                !entriesUsed.contains($0.id) && ($0.kind == .charge || $0.kind == .refund) && $0.gross == payment.amount
-            }
+            let open = (cardEntries[payment.amount] ?? []).filter { !entriesUsed.contains($0.id) }
             let byReference = open.filter {
                 $0.paymentReference == "P\(payment.id)" || $0.paymentReference == "\(payment.id)"
             }
@@ -78,7 +107,7 @@ public enum Reconciler {
                     ReconciliationMatch(
                         kind: .paymentToEntry,
                         rule: .id,
-                        left: ["payment \(payment.id)"],
+                        left: ["P\(payment.id)"],
                         right: [candidates[0].id],
                         suggestion: false,
                         detail: byReference.isEmpty
@@ -90,7 +119,7 @@ public enum Reconciler {
                 findings.append(
                     ReconciliationFinding(
                         kind: .ambiguous,
-                        items: ["payment \(payment.id)"] + candidates.map(\.id),
+                        items: ["P\(payment.id)"] + candidates.map(\.id),
                         amount: payment.amount,
                         detail: "several processor entries fit payment \(payment.id)"
                     )
@@ -329,7 +358,9 @@ public enum Reconciler {
                         kind: .processorDebitToExplain,
                         items: [line.id],
                         amount: line.amount,
-                        detail: "'\(line.text)'"
+                        detail: "'\(line.text)'",
+                        item: MatchItem(.bank, line.id),
+                        since: line.date
                     )
                 )
             }
@@ -342,7 +373,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [payout.id],
                     amount: payout.net,
-                    detail: "payout expected \(payout.expected)"
+                    detail: "payout expected \(payout.expected)",
+                    item: MatchItem(.payout, payout.id),
+                    since: payout.expected
                 )
             )
         }
@@ -352,7 +385,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [batch.id],
                     amount: batch.gross,
-                    detail: "batch closed \(batch.closedOn), not settled yet"
+                    detail: "batch closed \(batch.closedOn), not settled yet",
+                    item: MatchItem(.batch, batch.id),
+                    since: batch.closedOn
                 )
             )
         }
@@ -362,7 +397,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [slip.id],
                     amount: slip.total,
-                    detail: "deposit of \(slip.date) not credited yet"
+                    detail: "deposit of \(slip.date) not credited yet",
+                    item: MatchItem(.slip, slip.id),
+                    since: slip.date
                 )
             )
         }
@@ -372,7 +409,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [line.id],
                     amount: line.amount,
-                    detail: "bank credit '\(line.text)' with nothing to match"
+                    detail: "bank credit '\(line.text)' with nothing to match",
+                    item: MatchItem(.bank, line.id),
+                    since: line.date
                 )
             )
         }
@@ -407,9 +446,7 @@ public enum Reconciler {
     }
 
     /// Calendar days from `a` to `b` (negative when `b` is earlier).
-    static func days(_ a: BusinessDate, _ b: BusinessDate) -> Int {
-        utc.dateComponents([.day], from: day(a), to: day(b)).day!
-    }
+    static func days(_ a: BusinessDate, _ b: BusinessDate) -> Int { a.days(until: b) }
 
     /// Weekdays after `from` up to and including `to` (bank holidays are not known here).
     static func businessDays(from: BusinessDate, to: BusinessDate) -> Int {
