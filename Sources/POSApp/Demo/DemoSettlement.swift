@@ -117,7 +117,8 @@ extension DemoMorning {
         let matching = try await DepositReports.batchMatching(day, store, viewer: manager)
         print(matching.text(calendar: calendar), terminator: "")
         print("")
-        let outcome = try await ReconcileReport.reconcile(store, viewer: manager, from: day, through: day)
+        // Through the day the credits arrived, so the bank's own debits of that day are listed too.
+        let outcome = try await ReconcileReport.reconcile(store, viewer: manager, from: day, through: nextBusinessDay)
         print(outcome.text, terminator: "")
     }
 

@@ -73,7 +73,7 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
                     settled.append(entry)
                 } else {
                     explanation.append(
-                        "P\(payment.id) \(payment.amount) (card …\(payment.last4)) is not in a settlement file"
+                        "P\(payment.id) \(payment.amount.formatted) (card …\(payment.last4)) is not in a settlement file"
                     )
                 }
             }
@@ -84,7 +84,7 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
             {
                 settled.append(entry)
                 explanation.append(
-                    "\(entry.id) \(entry.kind.rawValue) \(entry.gross) names this batch but no payment of it"
+                    "\(entry.id) \(entry.kind.rawValue) \(entry.gross.formatted) names this batch but no payment of it"
                 )
             }
             var settlement = BatchSettlement(
@@ -110,7 +110,7 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
                     settlement.status = .matched
                     settlement.net = credit.amount
                     settlement.explanation = [
-                        "no processor file: fee \(batch.gross - credit.amount) unconfirmed (gross less bank credit)"
+                        "no processor file: fee \((batch.gross - credit.amount).formatted) unconfirmed (gross less bank credit)"
                     ]
                 } else {
                     settlement.explanation = [
@@ -132,7 +132,7 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
             if gross != batch.gross {
                 settlement.status = .mismatch
                 settlement.explanation =
-                    ["settled \(gross) against \(batch.gross) taken: \(gross - batch.gross)"]
+                    ["settled \(gross.formatted) against \(batch.gross.formatted) taken: \((gross - batch.gross).formatted)"]
                     + explanation
                 return settlement
             }
@@ -154,7 +154,7 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
             }
             settlement.explanation = explanation + waiting
             if settlement.status == .matched, let fees = settlement.fees, fees != .zero {
-                settlement.explanation.append("fees \(fees) shown by the processor")
+                settlement.explanation.append("fees \(fees.formatted) shown by the processor")
             }
             return settlement
         }
@@ -188,7 +188,7 @@ public struct PayoutComposition: Hashable, Sendable, Codable {
                 lines.filter { kinds.contains($0.kind) }.map { $0[keyPath: amount] }.sum()
             }
             let explicit = lines.filter { $0.kind != .charge }.map { line in
-                "\(line.kind.rawValue) \(line.id) \(line.net)"
+                "\(line.kind.rawValue) \(line.id) \(line.net.formatted)"
                     + (line.paymentReference.map { " (payment \($0))" } ?? "")
                     + (line.last4.map { " card …\($0)" } ?? "")
             }

@@ -21,7 +21,7 @@ extension Reconciler {
             guard let first = decision.left.first?.kind, let other = decision.right.first?.kind,
                 let kind = ReconciliationMatch.Kind(left: first, right: other)
             else { return nil }
-            let difference = decision.amount == .zero ? "" : ", difference \(decision.amount)"
+            let difference = decision.amount == .zero ? "" : ", difference \(decision.amount.formatted)"
             return ReconciliationMatch(
                 kind: kind,
                 rule: .manual,
@@ -86,7 +86,7 @@ extension Reconciler {
             guard right <= left, right.isPositive else {
                 throw .invalid(
                     field: "items",
-                    reason: "the bank credit \(right) must be more than zero and at most the batches' gross \(left)"
+                    reason: "the bank credit \(right.formatted) must be more than zero and at most the batches' gross \(left.formatted)"
                 )
             }
             checked.amount = left - right
@@ -94,7 +94,7 @@ extension Reconciler {
             guard left == right else {
                 throw .invalid(
                     field: "items",
-                    reason: "the sides differ by \(left - right) (\(left) against \(right)); match items that add up, "
+                    reason: "the sides differ by \((left - right).formatted) (\(left.formatted) against \(right.formatted)); match items that add up, "
                         + "or have a manager write off what cannot be matched"
                 )
             }
