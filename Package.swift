@@ -10,6 +10,8 @@ let strict: [SwiftSetting] = [
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 
 let package = Package(
     name: "VetPOS",
@@ -26,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Only its C bcrypt target is built (HummingbirdBcrypt depends on nothing else).
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // One trait only: two or more trigger SwiftPM 6.3's random rebuilds (docs/STACK.md §8).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The domain: money, catalog, invoices, discounts, tax, payments, journal. No dependencies at all.
@@ -37,10 +42,23 @@ let package = Package(
         .target(name: "POSReports", dependencies: ["POSCore"], swiftSettings: strict),
         // The SQLite store: schema, migrations, immutability triggers, transactions. The only GRDB importer.
         .target(name: "POSStorage", dependencies: ["POSCore", grdb], swiftSettings: strict),
+        // Store records turned into report models (deposits, batches, reconciliation, exports): shared by the CLI
+        // and the server.
+        .target(name: "POSServices", dependencies: ["POSCore", "POSReports", "POSStorage"], swiftSettings: strict),
+        // The appliance's HTTP server: sessions, the JSON API over the Store, the OpenAPI document.
+        .target(
+            name: "POSServer",
+            dependencies: ["POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", hummingbird, logging],
+            resources: [.copy("OpenAPI/openapi.json")],
+            swiftSettings: strict
+        ),
         // Composition root and the command tree.
         .target(
             name: "POSApp",
-            dependencies: ["POSCore", "POSReports", "POSStorage", "POSSecurity", argumentParser],
+            dependencies: [
+                "POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", "POSServer", argumentParser, hummingbird,
+                logging,
+            ],
             swiftSettings: strict
         ),
         .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
@@ -62,6 +80,14 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["POSStorage", "POSReports", "POSTestSupport", grdb],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "POSServer", "POSStorage", "POSSecurity", "POSTestSupport", hummingbird, grdb,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
     ]

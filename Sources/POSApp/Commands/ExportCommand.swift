@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import POSCore
 import POSReports
+import POSServices
 import POSStorage
 
 /// `vetpos export FORMAT --from DATE --to DATE -o FILE [--mapping FILE]`: the bookkeeper's files of closed business
@@ -54,7 +55,7 @@ struct ExportCommand: VetPOSCommandBody {
         try await signIn.signIn(store).require(.exportData)
 
         let source = try await store.exportDays(from: first, through: last)
-        let entries = try source.days.map(Self.entry)
+        let entries = try source.days.map(ExportEntries.entry)
         guard let zone = TimeZone(identifier: source.timeZone) else {
             throw POSError.conflict("the clinic's time zone '\(source.timeZone)' is not known")
         }
@@ -87,15 +88,5 @@ struct ExportCommand: VetPOSCommandBody {
             throw POSError.invalid(field: field, reason: "'\(text)' is not a date (YYYY-MM-DD)")
         }
         return date
-    }
-
-    /// One stored day as the export's summary entry.
-    static func entry(_ day: Store.ExportDay) throws -> DailyEntry {
-        let drawer = DailyEntry.DrawerDay(
-            sessions: day.closedDrawers.map { closed in
-                (label: "\(closed.drawer) Z\(closed.zNumber)", counts: closed.counts, events: closed.events)
-            }
-        )
-        return try DailyEntry.build(report: day.report, drawer: drawer, checks: day.checks)
     }
 }

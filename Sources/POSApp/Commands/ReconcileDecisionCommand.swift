@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import POSCore
 import POSReports
+import POSServices
 import POSStorage
 
 /// `vetpos reconcile match|write-off|reverse|decisions`: what people decide about matching, recorded for good.

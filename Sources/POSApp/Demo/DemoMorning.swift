@@ -1,6 +1,7 @@
 import Foundation
 import POSCore
 import POSReports
+import POSServices
 import POSStorage
 
 extension DemoData {

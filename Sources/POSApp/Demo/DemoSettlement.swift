@@ -1,6 +1,7 @@
 import Foundation
 import POSCore
 import POSReports
+import POSServices
 import POSStorage
 
 extension DemoMorning {
@@ -118,7 +119,12 @@ extension DemoMorning {
         print(matching.text(calendar: calendar), terminator: "")
         print("")
         // Through the day the credits arrived, so the bank's own debits of that day are listed too.
-        let outcome = try await ReconcileReport.reconcile(store, viewer: manager, from: day, through: nextBusinessDay)
+        let outcome = try await ReconciliationReports.reconcile(
+            store,
+            viewer: manager,
+            from: day,
+            through: nextBusinessDay
+        )
         print(outcome.text, terminator: "")
     }
 

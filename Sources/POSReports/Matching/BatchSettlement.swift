@@ -132,7 +132,10 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
             if gross != batch.gross {
                 settlement.status = .mismatch
                 settlement.explanation =
-                    ["settled \(gross.formatted) against \(batch.gross.formatted) taken: \((gross - batch.gross).formatted)"]
+                    [
+                        "settled \(gross.formatted) against \(batch.gross.formatted) taken: "
+                            + "\((gross - batch.gross).formatted)"
+                    ]
                     + explanation
                 return settlement
             }

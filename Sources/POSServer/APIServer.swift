@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import POSCore
+import POSStorage
+
+/// The appliance's HTTP server: the JSON API over one ``Store``. Every route is a thin layer over a Store method,
+/// with the same checks as the CLI; the route table is the single list of what exists.
+public struct APIServer: Sendable {
+    public let store: Store
+    public let sessions: Sessions
+    public let throttle: SignInThrottle
+    public let logger: Logger
+
+    public init(
+        store: Store,
+        sessions: Sessions = Sessions(),
+        throttle: SignInThrottle = SignInThrottle(),
+        logger: Logger = Logger(label: "vetpos.server")
+    ) {
+        self.store = store
+        self.sessions = sessions
+        self.throttle = throttle
+        self.logger = logger
+    }
+
+    /// Every route of the API, by area.
+    public static let routes: [Route] =
+        sessionRoutes + invoiceRoutes + paymentRoutes + drawerRoutes + reportRoutes + exchangeRoutes
+        + reconciliationRoutes + documentRoutes
+
+    /// The router: every route of the table behind the error and access-log middleware.
+    public func router() -> Router<APIContext> {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: AccessMiddleware(logger: logger))
+        for route in Self.routes {
+            router.on(RouterPath(route.routerPath), method: route.method) { request, context in
+                try await self.respond(route, request, context)
+            }
+        }
+        return router
+    }
+
+    /// The server application, listening on `host:port`; `onRunning` gets the port actually bound (for port 0).
+    public func application(
+        host: String,
+        port: Int,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "VetPOS"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// Authenticates, checks the role and the idempotency key, reads the body, then runs the route.
+    func respond(_ route: Route, _ request: Request, _ context: APIContext) async throws -> Response {
+        var session: Sessions.Session?
+        if case .signedIn(let permissions) = route.access {
+            let found = try await authenticate(request)
+            context.trail.employee = found.clerk.employee.id
+            let role = found.clerk.employee.role
+            if !route.allows(role) {
+                throw POSError.notPermitted(
+                    employee: found.clerk.employee.id,
+                    role: role,
+                    action: permissions.map(\.rawValue).joined(separator: " or ")
+                )
+            }
+            session = found
+        }
+        var commandID = ""
+        var body = Data()
+        if route.mutating {
+            guard let key = request.headers[.idempotencyKey], !key.isEmpty else {
+                throw APIError(
+                    .badRequest,
+                    "Idempotency-Key header: required on every \(route.method.rawValue) to \(route.path) "
+                        + "(a new UUID per operation; resend the same key to retry safely)"
+                )
+            }
+            do {
+                try Identifier.validateCommandID(key)
+            } catch {
+                throw APIError(.badRequest, "Idempotency-Key header: a key is 8 to 64 letters, digits, - or _")
+            }
+            commandID = key
+            var request = request
+            body = try await request.bodyData(context: context)
+        }
+        let call = APICall(
+            request: request,
+            context: context,
+            server: self,
+            session: session,
+            commandID: commandID,
+            body: body
+        )
+        return try await route.handler(call)
+    }
+
+    func authenticate(_ request: Request) async throws -> Sessions.Session {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIError(
+                .unauthorized,
+                "Authorization header: sign in first (POST /api/sessions) and send Bearer TOKEN"
+            )
+        }
+        guard let session = await sessions.touch(String(header.dropFirst("Bearer ".count))) else {
+            throw APIError(.unauthorized, "Authorization header: the session is unknown or expired; sign in again")
+        }
+        return session
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+}
+
+/// Turns every error into the API's JSON error and writes one access-log line per request: request id, method,
+/// path, status, employee and duration. Never bodies, query strings, PINs or tokens.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    let logger: Logger
+
+    func handle(
+        _ request: Request,
+        context: APIContext,
+        next: (Request, APIContext) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let apiError = Self.apiError(error, request)
+            if apiError.status == .internalServerError {
+                logger.error(
+                    "request failed",
+                    metadata: ["request": .string(context.id), "error": .string(String(reflecting: error))]
+                )
+            }
+            response = Reply.error(apiError)
+        }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info(
+            "request",
+            metadata: [
+                "request": .string(context.id),
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "employee": .string(context.trail.employee ?? "-"),
+                "ms": .string(String(format: "%.1f", milliseconds)),
+                "client": .string(context.clientAddress),
+            ]
+        )
+        return response
+    }
+
+    static func apiError(_ error: any Error, _ request: Request) -> APIError {
+        if let error = error as? HTTPError {
+            if error.status == .notFound {
+                return APIError(.notFound, "no route for \(request.method.rawValue) \(request.uri.path)")
+            }
+            return APIError(error.status, error.body ?? error.status.reasonPhrase)
+        }
+        return APIError.from(error)
+    }
+}

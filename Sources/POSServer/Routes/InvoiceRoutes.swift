@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import POSCore
+import POSStorage
+
+/// Catalog and client look-ups, invoices opened at check-in, lines added during the visit, checkout.
+extension APIServer {
+    static let invoiceRoutes: [Route] = [
+        Route(.get, "/api/catalog", .signedIn(anyOf: []), "Catalog items, optionally filtered by ?search=") { call in
+            let items = try await call.store.catalog()
+            guard let search = call.request.query("search")?.lowercased(), !search.isEmpty else {
+                return try Reply.json(items)
+            }
+            return try Reply.json(
+                items.filter {
+                    $0.code.lowercased().contains(search) || $0.name.lowercased().contains(search)
+                        || ($0.barcode ?? "") == search
+                }
+            )
+        },
+        Route(.get, "/api/clients/{id}", .signedIn(anyOf: []), "A client, their pets and account balance") { call in
+            try Reply.json(try await call.store.client(call.context.text("id")))
+        },
+        Route(.get, "/api/invoices", .signedIn(anyOf: []), "The open invoices (?open=true)") { call in
+            if let open = call.request.query("open"), open != "true" {
+                throw POSError.invalid(field: "query open", reason: "only open=true is listed; fetch others by number")
+            }
+            return try Reply.json(try await call.store.openInvoices())
+        },
+        Route(.post, "/api/invoices", .signedIn(anyOf: [.openInvoice]), "Open an invoice at check-in") { call in
+            let body = try call.decode(OpenInvoiceBody.self)
+            let view = try await call.store.openInvoice(
+                client: body.client,
+                lines: body.lines,
+                commandID: call.commandID,
+                by: try call.clerk
+            )
+            return try Reply.json(view, status: .created)
+        },
+        Route(.get, "/api/invoices/{number}", .signedIn(anyOf: []), "An invoice") { call in
+            try Reply.json(try await call.store.invoice(try call.context.number("number")))
+        },
+        Route(
+            .post,
+            "/api/invoices/{number}/lines",
+            .signedIn(anyOf: [.addVisitLines]),
+            "Add lines to an open invoice"
+        ) { call in
+            let number = try call.context.number("number")
+            let body = try call.decode(AddLinesBody.self)
+            return try Reply.json(
+                try await call.store.addLines(
+                    body.lines,
+                    invoice: number,
+                    commandID: call.commandID,
+                    by: try call.clerk
+                )
+            )
+        },
+        Route(
+            .post,
+            "/api/checkouts",
+            .signedIn(anyOf: [.ringSales]),
+            "Check out a visit (the checkout JSON; discounts with approval)"
+        ) { call in
+            let request = try call.decode(CheckoutRequest.self, injecting: ["id": call.commandID])
+            return try Reply.json(try await call.store.checkout(request, by: try call.clerk), status: .created)
+        },
+    ]
+}
+
+/// `{"client", "lines": [{"patient", "item", "quantity", "provider"}]}`
+struct OpenInvoiceBody: Decodable {
+    var client: String
+    var lines: [LineRequest]
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: ["client", "lines"])
+        client = try object.required("client")
+        lines = try object.optional("lines") ?? []
+    }
+}
+
+/// `{"lines": [ … ]}`
+struct AddLinesBody: Decodable {
+    var lines: [LineRequest]
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: ["lines"])
+        lines = try object.required("lines")
+    }
+}

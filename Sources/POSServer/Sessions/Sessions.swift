@@ -1,0 +1,62 @@
+import Foundation
+import POSCore
+
+/// The signed-in terminals: an opaque token per sign-in, kept in memory only (a restart signs everyone out), that
+/// expires after `idleTimeout` without a request.
+public actor Sessions {
+    public struct Session: Sendable {
+        public var token: String
+        public var clerk: Operator
+        public var lastSeen: Date
+        public var expiresAt: Date
+    }
+
+    public let idleTimeout: Duration
+    private let clock: @Sendable () -> Date
+    private var byToken: [String: Session] = [:]
+
+    public init(idleTimeout: Duration = .seconds(15 * 60), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.idleTimeout = idleTimeout
+        self.clock = clock
+    }
+
+    private var idleSeconds: TimeInterval {
+        TimeInterval(idleTimeout.components.seconds) + TimeInterval(idleTimeout.components.attoseconds) / 1e18
+    }
+
+    /// A new session for a signed-in employee: 32 random bytes as hex.
+    public func open(_ clerk: Operator) -> Session {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+            .joined()
+        let now = clock()
+        let session = Session(token: token, clerk: clerk, lastSeen: now, expiresAt: now + idleSeconds)
+        byToken[token] = session
+        purgeExpired(now)
+        return session
+    }
+
+    /// The session of `token`, its idle timer restarted; nil when unknown or expired (an expired one is removed).
+    public func touch(_ token: String) -> Session? {
+        let now = clock()
+        guard var session = byToken[token] else { return nil }
+        guard session.expiresAt > now else {
+            byToken[token] = nil
+            return nil
+        }
+        session.lastSeen = now
+        session.expiresAt = now + idleSeconds
+        byToken[token] = session
+        return session
+    }
+
+    public func close(_ token: String) {
+        byToken[token] = nil
+    }
+
+    public var count: Int { byToken.count }
+
+    private func purgeExpired(_ now: Date) {
+        byToken = byToken.filter { $0.value.expiresAt > now }
+    }
+}

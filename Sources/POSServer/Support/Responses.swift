@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import POSCore
+
+/// Building JSON and file responses, and reading bodies and query parameters with one-line errors.
+enum Reply {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return bytes(try encoder.encode(value), contentType: "application/json; charset=utf-8", status: status)
+    }
+
+    static func bytes(
+        _ data: some Collection<UInt8>,
+        contentType: String,
+        status: HTTPResponse.Status = .ok,
+        headers extra: HTTPFields = [:]
+    ) -> Response {
+        var headers = extra
+        headers[.contentType] = contentType
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ error: APIError) -> Response {
+        struct Body: Encodable { var error: String }
+        let data = (try? JSONEncoder().encode(Body(error: error.message))) ?? Data(#"{"error":"internal error"}"#.utf8)
+        var headers = error.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// The whole body (bounded by the context's upload limit).
+    mutating func bodyData(context: APIContext) async throws -> Data {
+        do {
+            let buffer = try await collectBody(upTo: context.maxUploadSize)
+            return Data(buffer.readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "body: larger than \(context.maxUploadSize) bytes")
+        }
+    }
+
+    /// A query parameter, or nil.
+    func query(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map(String.init)
+    }
+
+    /// A business date from the query (`YYYY-MM-DD`), or nil when absent.
+    func date(_ name: String) throws -> BusinessDate? {
+        guard let text = query(name) else { return nil }
+        guard let date = BusinessDate(text) else {
+            throw POSError.invalid(field: "query \(name)", reason: "'\(text)' is not a date (YYYY-MM-DD)")
+        }
+        return date
+    }
+}
+
+extension APIContext {
+    /// A path parameter that must be a whole number.
+    func number(_ name: String) throws -> Int64 {
+        let text = parameters.get(name) ?? ""
+        guard let value = Int64(text), value > 0 else {
+            throw POSError.invalid(field: "path \(name)", reason: "'\(text)' is not a positive whole number")
+        }
+        return value
+    }
+
+    func text(_ name: String) -> String { parameters.get(name) ?? "" }
+}

@@ -1,0 +1,19 @@
+import HTTPTypes
+import POSCore
+import Testing
+
+@testable import POSServer
+
+@Suite struct ErrorMappingTests {
+    @Test func domainErrorsMapToTheirStatuses() {
+        #expect(APIError.from(POSError.invalid(field: "lines[0].item", reason: "is required")).status.code == 400)
+        #expect(APIError.from(POSError.notFound(what: "invoice", id: "7")).status.code == 404)
+        #expect(APIError.from(POSError.authenticationFailed(employee: "ana")).status.code == 401)
+        #expect(APIError.from(POSError.notPermitted(employee: "ana", role: .csr, action: "void")).status.code == 403)
+        #expect(APIError.from(POSError.approvalRequired(field: "discounts[0]", reason: "x")).status.code == 403)
+        #expect(APIError.from(POSError.conflict("posted")).status.code == 409)
+        let hidden = APIError.from(CancellationError())
+        #expect(hidden.status.code == 500)
+        #expect(!hidden.message.contains("Cancellation"))
+    }
+}

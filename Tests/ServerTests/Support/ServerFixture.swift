@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import POSCore
+import POSSecurity
+import POSServer
+import POSStorage
+import POSTestSupport
+import Testing
+
+/// A set-up clinic (TestClinic's policy, staff of every role, catalog, clients) in a temporary database file, and
+/// the API server over it, tested in process through Hummingbird's router test client.
+final class ServerFixture: Sendable {
+    static let hasher = BcryptPINHasher(cost: 4)
+
+    let path: String
+    let store: Store
+    let server: APIServer
+
+    private init(path: String, store: Store, server: APIServer) {
+        self.path = path
+        self.store = store
+        self.server = server
+    }
+
+    deinit {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    static func make(
+        sessions: Sessions = Sessions(),
+        throttle: SignInThrottle = SignInThrottle()
+    ) async throws -> ServerFixture {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "vetpos-api-\(UUID().uuidString).sqlite"
+        )
+        .path
+        let store = try Store(path: path, pinHasher: hasher)
+        try await seed(store)
+        return ServerFixture(
+            path: path,
+            store: store,
+            server: APIServer(store: store, sessions: sessions, throttle: throttle)
+        )
+    }
+
+    /// TestClinic's setup, staff, catalog and clients.
+    static func seed(_ store: Store) async throws {
+        let manager = TestClinic.staff.first { $0.employee.id == "MGR" }!
+        _ = try await store.setup(
+            policy: TestClinic.policy,
+            taxCategories: TestClinic.taxCategories,
+            manager: manager.employee,
+            pin: manager.pin,
+            terminal: "OFFICE"
+        )
+        let office = try await store.signIn(employee: "MGR", pin: manager.pin, terminal: "OFFICE")
+        for (employee, pin) in TestClinic.staff where employee.id != "MGR" {
+            _ = try await store.addEmployee(employee, pin: pin, commandID: newKey(), by: office)
+        }
+        _ = try await store.importCatalog(TestClinic.catalog, commandID: newKey(), by: office)
+        for (client, patients) in TestClinic.clients {
+            _ = try await store.saveClient(client, patients: patients, commandID: newKey(), by: office)
+        }
+    }
+
+    static func newKey() -> String { UUID().uuidString.lowercased() }
+
+    /// Runs `body` with a test client of the router.
+    func test(_ body: @Sendable (API) async throws -> Void) async throws {
+        let app = Application(router: server.router())
+        try await app.test(.router) { client in try await body(API(client: client)) }
+    }
+
+    /// Every row of every table, read through a connection of its own.
+    func snapshot() async throws -> [String: [[String]]] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        return try await connection.read { db in
+            var tables: [String: [[String]]] = [:]
+            let names = try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+            for name in names {
+                tables[name] = try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY rowid").map {
+                    $0.databaseValues.map(\.description)
+                }
+            }
+            return tables
+        }
+    }
+}
+
+/// The API as a terminal sees it: JSON in and out, a session token, idempotency keys.
+struct API: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply: Sendable, CustomStringConvertible {
+        var status: Int
+        var headers: HTTPFields
+        var body: Data
+
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+        var array: [Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [Any]) ?? [] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var error: String { json["error"] as? String ?? "" }
+        var description: String { "\(status) \(text.prefix(600))" }
+    }
+
+    func call(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        token: String? = nil,
+        key: String? = nil,
+        json: String? = nil,
+        bytes: Data? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(string: json)
+        } else if let bytes {
+            body = ByteBuffer(bytes: bytes)
+        }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
+        return Reply(
+            status: Int(response.status.code),
+            headers: response.headers,
+            body: Data(response.body.readableBytesView)
+        )
+    }
+
+    /// A mutating call with a fresh idempotency key.
+    func post(_ uri: String, token: String?, json: String = "{}") async throws -> Reply {
+        try await call(.post, uri, token: token, key: ServerFixture.newKey(), json: json)
+    }
+
+    func get(_ uri: String, token: String?) async throws -> Reply {
+        try await call(.get, uri, token: token)
+    }
+
+    /// Signs in at a terminal and returns the token.
+    func signIn(_ employee: String, terminal: String = "FRONT-1") async throws -> String {
+        let reply = try await call(
+            .post,
+            "/api/sessions",
+            json: #"{"employee": "\#(employee)", "pin": "\#(TestClinic.pin(employee))", "terminal": "\#(terminal)"}"#
+        )
+        guard reply.status == 201, let token = reply.json["token"] as? String else {
+            throw FixtureError("sign-in of \(employee) failed: \(reply)")
+        }
+        return token
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
