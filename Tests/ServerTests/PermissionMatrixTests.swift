@@ -28,7 +28,7 @@ import Testing
             case "/api/checkouts":
                 #"{"client": "OWNER", "lines": [{"patient": "REX", "item": "EXAM", "provider": "VET"}]}"#
             case "/api/drawer/no-sale": #"{"reason": "change for the parking meter"}"#
-            case "/api/drawer/paid-in", "/api/drawer/paid-out": #"{"amount": "5.00", "reason": "postage"}"#
+            case "/api/drawer/paid-in", "/api/drawer/paid-out": #"{"amount": "5.00", "reason": "change from the bank"}"#
             default: "{}"
             }
         return (uri + query, body)

@@ -41,8 +41,9 @@ import FoundationNetworking
         )
         let store = try Store(path: path, pinHasher: BcryptPINHasher(cost: 4))
         let office = try await store.signIn(employee: "MGR", pin: manager.pin, terminal: "OFFICE")
-        let csr = TestClinic.staff.first { $0.employee.id == "CSR" }!
-        _ = try await store.addEmployee(csr.employee, pin: csr.pin, commandID: ServerFixture.newKey(), by: office)
+        for (employee, pin) in TestClinic.staff where employee.id != "MGR" {
+            _ = try await store.addEmployee(employee, pin: pin, commandID: ServerFixture.newKey(), by: office)
+        }
         _ = try await store.importCatalog(TestClinic.catalog, commandID: ServerFixture.newKey(), by: office)
         for (client, patients) in TestClinic.clients {
             _ = try await store.saveClient(client, patients: patients, commandID: ServerFixture.newKey(), by: office)

@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import POSCore
 import POSSecurity
@@ -43,7 +44,12 @@ final class ServerFixture: Sendable {
         return ServerFixture(
             path: path,
             store: store,
-            server: APIServer(store: store, sessions: sessions, throttle: throttle)
+            server: APIServer(
+                store: store,
+                sessions: sessions,
+                throttle: throttle,
+                logger: Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
         )
     }
 
@@ -87,7 +93,8 @@ final class ServerFixture: Sendable {
                 sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
             for name in names {
-                tables[name] = try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY rowid").map {
+                let order = (1...(try db.columns(in: name).count)).map(String.init).joined(separator: ", ")
+                tables[name] = try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY \(order)").map {
                     $0.databaseValues.map(\.description)
                 }
             }
