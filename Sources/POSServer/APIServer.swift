@@ -27,7 +27,7 @@ public struct APIServer: Sendable {
 
     /// Every route of the API, by area.
     public static let routes: [Route] =
-        sessionRoutes + invoiceRoutes + paymentRoutes + drawerRoutes + reportRoutes + exchangeRoutes
+        sessionRoutes + clientRoutes + invoiceRoutes + paymentRoutes + drawerRoutes + reportRoutes + exchangeRoutes
         + reconciliationRoutes + documentRoutes
 
     /// The router: every route of the table behind the error and access-log middleware.

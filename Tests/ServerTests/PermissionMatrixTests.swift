@@ -25,6 +25,8 @@ import Testing
         let body: String =
             switch route.path {
             case "/api/invoices": #"{"client": "OWNER"}"#
+            case "/api/clients":
+                #"{"id": "NEW", "name": "New Client", "pets": [{"id": "NEWPET", "name": "Bo", "species": "Canine"}]}"#
             case "/api/checkouts":
                 #"{"client": "OWNER", "lines": [{"patient": "REX", "item": "EXAM", "provider": "VET"}]}"#
             case "/api/drawer/no-sale": #"{"reason": "change for the parking meter"}"#

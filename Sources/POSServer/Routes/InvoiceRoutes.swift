@@ -4,7 +4,7 @@ import Hummingbird
 import POSCore
 import POSStorage
 
-/// Catalog and client look-ups, invoices opened at check-in, lines added during the visit, checkout.
+/// Catalog look-ups, invoices opened at check-in, lines added during the visit, checkout.
 extension APIServer {
     static let invoiceRoutes: [Route] = [
         Route(.get, "/api/catalog", .signedIn(anyOf: []), "Catalog items, optionally filtered by ?search=") { call in
@@ -18,9 +18,6 @@ extension APIServer {
                         || ($0.barcode ?? "") == search
                 }
             )
-        },
-        Route(.get, "/api/clients/{id}", .signedIn(anyOf: []), "A client, their pets and account balance") { call in
-            try Reply.json(try await call.store.client(call.context.text("id")))
         },
         Route(.get, "/api/invoices", .signedIn(anyOf: []), "The open invoices (?open=true)") { call in
             if let open = call.request.query("open"), open != "true" {

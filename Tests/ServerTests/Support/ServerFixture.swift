@@ -33,7 +33,8 @@ final class ServerFixture: Sendable {
 
     static func make(
         sessions: Sessions = Sessions(),
-        throttle: SignInThrottle = SignInThrottle()
+        throttle: SignInThrottle = SignInThrottle(),
+        logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> ServerFixture {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "vetpos-api-\(UUID().uuidString).sqlite"
@@ -48,7 +49,7 @@ final class ServerFixture: Sendable {
                 store: store,
                 sessions: sessions,
                 throttle: throttle,
-                logger: Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() })
+                logger: logger
             )
         )
     }

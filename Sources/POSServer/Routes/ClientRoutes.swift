@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import POSCore
+import POSStorage
+
+/// Clients (owners) and their pets, as the desk looks them up and adds them at check-in; the clinic's settings.
+extension APIServer {
+    static let clientRoutes: [Route] = [
+        Route(.get, "/api/clients", .signedIn(anyOf: []), "Every client with pets and account balance") { call in
+            try Reply.json(try await call.store.clients())
+        },
+        Route(.get, "/api/clients/{id}", .signedIn(anyOf: []), "A client, their pets and account balance") { call in
+            try Reply.json(try await call.store.client(call.context.text("id")))
+        },
+        Route(.post, "/api/clients", .signedIn(anyOf: [.manageClients]), "Add or update a client, with pets") {
+            call in
+            let body = try call.decode(ClientBody.self)
+            let record = try await call.store.saveClient(
+                body.client,
+                patients: body.patients,
+                commandID: call.commandID,
+                by: try call.clerk
+            )
+            return try Reply.json(record)
+        },
+        Route(.get, "/api/settings", .signedIn(anyOf: []), "The clinic's settings") { call in
+            try Reply.json(try await call.store.policy())
+        },
+    ]
+}
+
+/// `{"id", "name", "phone", "email", "staff", "shelter", "creditLimit": "500.00", "pets": [{"id", "name",
+/// "species"}]}`; a credit limit approves charges to the account up to it.
+struct ClientBody: Decodable {
+    var client: Client
+    var patients: [Patient]
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: [
+            "id", "name", "phone", "email", "staff", "shelter", "creditLimit", "pets",
+        ])
+        let id: String = try object.required("id")
+        let limit = try object.optionalMoney("creditLimit")
+        if let limit, limit.isNegative {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: object.codingPath + [FieldKey("creditLimit")],
+                    debugDescription: "must not be negative"
+                )
+            )
+        }
+        client = Client(
+            id: id,
+            name: try object.required("name"),
+            phone: try object.optional("phone") ?? "",
+            email: try object.optional("email") ?? "",
+            isStaff: try object.optional("staff") ?? false,
+            isShelter: try object.optional("shelter") ?? false,
+            creditApproved: limit != nil,
+            creditLimit: limit ?? .zero
+        )
+        patients = (try object.optional("pets", as: [PetBody].self) ?? []).map {
+            Patient(id: $0.id, clientId: id, name: $0.name, species: $0.species)
+        }
+    }
+}
+
+struct PetBody: Decodable {
+    var id: String
+    var name: String
+    var species: String
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: ["id", "name", "species"])
+        id = try object.required("id")
+        name = try object.required("name")
+        species = try object.required("species")
+    }
+}
