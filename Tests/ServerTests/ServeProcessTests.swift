@@ -27,10 +27,10 @@ import FoundationNetworking
         return candidate
     }
 
-    /// A clinic whose manager's PIN hash is deliberately slow to verify (bcrypt cost 13), so a checkout approved by
+    /// A clinic whose manager's PIN hash is deliberately slow to verify (bcrypt cost 14), so a checkout approved by
     /// the manager is still in flight when the signal arrives.
     static func seed(_ path: String) async throws {
-        let slow = try Store(path: path, pinHasher: BcryptPINHasher(cost: 13))
+        let slow = try Store(path: path, pinHasher: BcryptPINHasher(cost: 14))
         let manager = TestClinic.staff.first { $0.employee.id == "MGR" }!
         _ = try await slow.setup(
             policy: TestClinic.policy,
@@ -119,7 +119,8 @@ import FoundationNetworking
         )
         let token = try #require(session.body["token"] as? String, "\(session)")
 
-        // A checkout whose manager approval takes a bcrypt cost-13 verification; SIGTERM arrives meanwhile.
+        // A checkout whose manager approval takes a bcrypt cost-14 verification (about a second); SIGTERM arrives
+        // meanwhile.
         let checkout = Task {
             try await Self.request(
                 "POST",
@@ -133,7 +134,7 @@ import FoundationNetworking
                     + #""authCode": "AB12CD", "terminalId": "PAX-1"}]}"#
             )
         }
-        try await Task.sleep(for: .milliseconds(150))
+        try await Task.sleep(for: .milliseconds(300))
         #expect(process.isRunning, "the checkout finished before the signal; the test proves nothing")
         process.terminate()  // SIGTERM
         let result = try await checkout.value

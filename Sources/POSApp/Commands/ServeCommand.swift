@@ -44,6 +44,10 @@ struct ServeCommand: VetPOSCommandBody {
         let host = host
         let app = server.application(host: host, port: port) { bound in
             var lines = "VetPOS is serving \(path) at http://\(host):\(bound)/\n"
+            if host == "0.0.0.0" {
+                lines +=
+                    "Open http://\(ProcessInfo.processInfo.hostName):\(bound)/ from the clinic's other terminals.\n"
+            }
             if (try? await store.isSetUp()) == false {
                 lines += "The clinic is not set up yet: run `vetpos setup` (or `vetpos demo`) with this --db first.\n"
             }

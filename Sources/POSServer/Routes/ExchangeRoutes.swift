@@ -37,7 +37,7 @@ extension APIServer {
             let mapping = try call.request.query("mapping").map {
                 try ExportMapping.read(Data($0.utf8), source: "query mapping")
             }
-            try (try call.clerk).require(.exportData)
+            try call.clerk.require(.exportData)
             let source = try await call.store.exportDays(from: first, through: last)
             let entries = try source.days.map(ExportEntries.entry)
             guard let zone = TimeZone(identifier: source.timeZone) else {

@@ -27,7 +27,9 @@ enum Reply {
 
     static func error(_ error: APIError) -> Response {
         struct Body: Encodable { var error: String }
-        let data = (try? JSONEncoder().encode(Body(error: error.message))) ?? Data(#"{"error":"internal error"}"#.utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = (try? encoder.encode(Body(error: error.message))) ?? Data(#"{"error":"internal error"}"#.utf8)
         var headers = error.headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
