@@ -101,4 +101,25 @@ import Testing
             #expect(try await fixture.snapshot() == before, "a refused request changed the database")
         }
     }
+
+    /// Every mutating route, as a manager (who may call them all): no key, then a body with an unknown field.
+    @Test func everyMutatingRouteRefusesAMissingKeyAndAStrayFieldAndTouchesNothing() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let manager = try await api.signIn("MGR")
+            let before = try await fixture.snapshot()
+            let routes = APIServer.routes.filter { $0.mutating }
+            #expect(routes.count >= 20)
+            for route in routes {
+                let uri = route.path.replacingOccurrences(of: "{number}", with: "1")
+                let keyless = try await api.call(route.method, uri, token: manager, json: #"{"reason": "x"}"#)
+                #expect(keyless.status == 400, "\(route.path): \(keyless)")
+                #expect(keyless.error.hasPrefix("Idempotency-Key header: required"), "\(route.path): \(keyless)")
+                let stray = try await api.post(uri, token: manager, json: #"{"bogus": 1}"#)
+                #expect(stray.status == 400, "\(route.path): \(stray)")
+                #expect(stray.error.hasPrefix("body"), "\(route.path): \(stray)")
+            }
+            #expect(try await fixture.snapshot() == before, "a refused request changed the database")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import POSServer
 import Testing
 
@@ -23,6 +24,28 @@ import Testing
         #expect(routed.count == APIServer.routes.count, "a route is registered twice")
         #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.json")
         #expect(documented.subtracting(routed).sorted() == [], "documented but not routed")
+    }
+
+    /// The router's own list of what it serves (Hummingbird's `Router.routes`), against the document.
+    @Test func theRoutersRoutesAreExactlyTheDocumentedOperations() async throws {
+        let fixture = try await ServerFixture.make()
+        let router = fixture.server.router()
+        try router.validate()
+        let served = Set(
+            router.routes.map { route in
+                let path = "\(route.path)".split(separator: "/").map { part in
+                    part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+                }
+                return "\(route.method.rawValue) /" + path.joined(separator: "/")
+            }
+        )
+        let paths = try #require(try Self.document()["paths"] as? [String: [String: Any]])
+        let documented = Set(
+            paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } }
+        )
+        #expect(served.count == APIServer.routes.count, "\(served.sorted())")
+        #expect(served.subtracting(documented).sorted() == [], "served but not documented")
+        #expect(documented.subtracting(served).sorted() == [], "documented but not served")
     }
 
     @Test func theDocumentStatesEachRoutesPermissionsIdempotencyKeyAndSecurity() throws {
