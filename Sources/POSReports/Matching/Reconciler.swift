@@ -184,35 +184,20 @@ public enum Reconciler {
         }
         var stillLeft: [PayoutItem] = []
         for payout in payoutsLeft {
-            let window = bank.filter {
-                !bankUsed.contains($0.id) && $0.amount == payout.net && inWindow($0.date, from: payout.expected)
-            }
-            if window.count == 1 {
-                bankUsed.insert(window[0].id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .payoutToBank,
-                        rule: .amountWindow,
-                        left: [payout.id],
-                        right: [window[0].id],
-                        suggestion: false,
-                        detail:
-                            "net \(payout.net) credited \(window[0].date), within \(settlementWindow) business days of \(payout.expected)"
-                    )
-                )
-            } else {
-                if window.count > 1 {
-                    findings.append(
-                        ReconciliationFinding(
-                            kind: .ambiguous,
-                            items: [payout.id] + window.map(\.id),
-                            amount: payout.net,
-                            detail: "\(window.count) bank credits of \(payout.net) fit payout \(payout.id)"
-                        )
-                    )
+            let matched = matchInWindow(
+                kind: .payoutToBank,
+                item: payout.id,
+                amount: payout.net,
+                bank: bank,
+                used: &bankUsed,
+                matches: &matches,
+                findings: &findings,
+                fits: { inWindow($0.date, from: payout.expected) },
+                detail: {
+                    "net \(payout.net) credited \($0.date), within \(settlementWindow) business days of \(payout.expected)"
                 }
-                stillLeft.append(payout)
-            }
+            )
+            if !matched { stillLeft.append(payout) }
         }
         // Subset sums: one bank credit paying several payouts (a Monday covering the weekend).
         let ambiguousPayouts = Set(findings.filter { $0.kind == .ambiguous }.flatMap(\.items))
@@ -303,35 +288,19 @@ public enum Reconciler {
                 )
                 continue
             }
-            let window = bank.filter {
-                !bankUsed.contains($0.id) && $0.amount == slip.total && days(slip.date, $0.date) >= 0
-                    && businessDays(from: slip.date, to: $0.date) <= 2
-            }
-            if window.count == 1 {
-                bankUsed.insert(window[0].id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .slipToBank,
-                        rule: .amountWindow,
-                        left: [slip.id],
-                        right: [window[0].id],
-                        suggestion: false,
-                        detail: "total \(slip.total) credited \(window[0].date)"
-                    )
-                )
-            } else {
-                if window.count > 1 {
-                    findings.append(
-                        ReconciliationFinding(
-                            kind: .ambiguous,
-                            items: [slip.id] + window.map(\.id),
-                            amount: slip.total,
-                            detail: "several credits fit slip \(slip.id)"
-                        )
-                    )
-                }
-                slipsLeft.append(slip)
-            }
+            let matched = matchInWindow(
+                kind: .slipToBank,
+                item: slip.id,
+                amount: slip.total,
+                bank: bank,
+                used: &bankUsed,
+                matches: &matches,
+                findings: &findings,
+                // A night-drop bag is credited the day it is made up or within two business days.
+                fits: { days(slip.date, $0.date) >= 0 && businessDays(from: slip.date, to: $0.date) <= 2 },
+                detail: { "total \(slip.total) credited \($0.date)" }
+            )
+            if !matched { slipsLeft.append(slip) }
         }
 
         // Stage 6: bank debits ↔ processor chargebacks and fees by amount; the rest must be explained.
@@ -419,6 +388,47 @@ public enum Reconciler {
     }
 
     // MARK: - Helpers
+
+    /// Stages 3b and 5: the one unused bank credit of exactly `amount` that `fits` the item's window is its match; when
+    /// several fit, none is taken and the ambiguity is reported.
+    static func matchInWindow(
+        kind: ReconciliationMatch.Kind,
+        item: String,
+        amount: Money,
+        bank: [BankLineItem],
+        used: inout Set<String>,
+        matches: inout [ReconciliationMatch],
+        findings: inout [ReconciliationFinding],
+        fits: (BankLineItem) -> Bool,
+        detail: (BankLineItem) -> String
+    ) -> Bool {
+        let window = bank.filter { !used.contains($0.id) && $0.amount == amount && fits($0) }
+        guard window.count == 1 else {
+            if window.count > 1 {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .ambiguous,
+                        items: [item] + window.map(\.id),
+                        amount: amount,
+                        detail: "\(window.count) bank credits of \(amount) fit \(item)"
+                    )
+                )
+            }
+            return false
+        }
+        used.insert(window[0].id)
+        matches.append(
+            ReconciliationMatch(
+                kind: kind,
+                rule: .amountWindow,
+                left: [item],
+                right: [window[0].id],
+                suggestion: false,
+                detail: detail(window[0])
+            )
+        )
+        return true
+    }
 
     static func normalised(_ text: String) -> String {
         text.uppercased().filter { $0.isLetter || $0.isNumber }
