@@ -2,8 +2,8 @@ import Foundation
 import POSCore
 import Testing
 
-/// Two ways matching still guesses, found while planting the months (see each test). Small files through the real
-/// binary: a settlement file and a bank statement are enough, no sales needed.
+/// Two ways matching once guessed, found while planting the months (see each test), and must never guess again.
+/// Small files through the real binary: a settlement file and a bank statement are enough, no sales needed.
 @Suite struct ReconciliationGuessTests {
     static let day = BusinessDate("2026-05-20")!
 
@@ -51,9 +51,9 @@ import Testing
     }
 
     /// Two payouts of one amount expected on one day, and one bank credit of that amount that names neither (the
-    /// other has not arrived, or never will): the credit is as much the one payout's as the other's. Stage 3b looks for
-    /// exactly one credit per payout, not for exactly one payout per credit, so it gives the credit to whichever payout
-    /// sorts first — a guess, and the other payout is then reported missing when it may be the one that was paid.
+    /// other has not arrived, or never will): the credit is as much the one payout's as the other's. Stage 3b must find
+    /// exactly one credit per payout *and* exactly one payout per credit; giving the credit to whichever payout sorts
+    /// first would be a guess, and the other payout would be reported missing when it may be the one that was paid.
     @Test func oneUnnamedCreditForTwoEqualPayoutsIsNotGivenToEither() async throws {
         let expected = Self.day.adding(days: 1)
         let payouts = try ["po_TWINA", "po_TWINB"].map { id in
@@ -84,9 +84,9 @@ import Testing
     }
 
     /// A chargeback Stripe already netted in a payout (its `dispute` row is in the payout, and the payout's credit is
-    /// matched), and an unrelated bank debit that happens to be of the same amount: stage 6 matches debits to
-    /// chargeback and fee entries by amount alone (FORMATS.md §6.2 says by amount and case/reference id), even to an
-    /// entry already inside a credited payout, so the debit is explained away and the chargeback counted twice.
+    /// matched), and an unrelated bank debit that happens to be of the same amount: stage 6 must match debits to
+    /// chargeback and fee entries by amount *and* reference (FORMATS.md §6.2), never to an entry already netted inside a
+    /// credited payout; otherwise the debit is explained away and the chargeback counted twice.
     @Test func aDebitIsNotMatchedToAChargebackAlreadyNettedInAPayout() async throws {
         let payout = try PlantedPayout(
             id: "po_NETTED",

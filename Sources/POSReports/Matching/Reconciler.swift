@@ -183,6 +183,7 @@ public enum Reconciler {
             }
         }
         var stillLeft: [PayoutItem] = []
+        var settledInWindow: Set<String> = []
         for payout in payoutsLeft {
             let matched = matchInWindow(
                 kind: .payoutToBank,
@@ -193,11 +194,17 @@ public enum Reconciler {
                 matches: &matches,
                 findings: &findings,
                 fits: { inWindow($0.date, from: payout.expected) },
+                rivals: { line in
+                    payoutsLeft.filter {
+                        $0.id != payout.id && !settledInWindow.contains($0.id) && $0.net == payout.net
+                            && inWindow(line.date, from: $0.expected)
+                    }.map(\.id)
+                },
                 detail: {
                     "net \(payout.net) credited \($0.date), within \(settlementWindow) business days of \(payout.expected)"
                 }
             )
-            if !matched { stillLeft.append(payout) }
+            if matched { settledInWindow.insert(payout.id) } else { stillLeft.append(payout) }
         }
         // Subset sums: one bank credit paying several payouts (a Monday covering the weekend).
         let ambiguousPayouts = Set(findings.filter { $0.kind == .ambiguous }.flatMap(\.items))
@@ -269,25 +276,36 @@ public enum Reconciler {
         }
 
         // Stage 5: deposit slips ↔ bank credits by slip id, else exact total on the slip date or two business days after.
-        var slipsLeft: [DepositSlipItem] = []
+        var slipsByWindow: [DepositSlipItem] = []
         for slip in slips.sorted(by: { ($0.date, $0.id) < ($1.date, $1.id) }) {
-            if let line = bank.first(where: {
-                !bankUsed.contains($0.id) && $0.amount == slip.total
-                    && containsToken(of: [normalised(slip.id)], in: $0.text)
-            }) {
-                bankUsed.insert(line.id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .slipToBank,
-                        rule: .id,
-                        left: [slip.id],
-                        right: [line.id],
-                        suggestion: false,
-                        detail: "slip id in '\(line.text)'"
-                    )
-                )
+            guard
+                let line = bank.first(where: {
+                    !bankUsed.contains($0.id) && $0.amount == slip.total
+                        && containsToken(of: [normalised(slip.id)], in: $0.text)
+                })
+            else {
+                slipsByWindow.append(slip)
                 continue
             }
+            bankUsed.insert(line.id)
+            matches.append(
+                ReconciliationMatch(
+                    kind: .slipToBank,
+                    rule: .id,
+                    left: [slip.id],
+                    right: [line.id],
+                    suggestion: false,
+                    detail: "slip id in '\(line.text)'"
+                )
+            )
+        }
+        // A night-drop bag is credited the day it is made up or within two business days.
+        func slipFits(_ slip: DepositSlipItem, _ line: BankLineItem) -> Bool {
+            days(slip.date, line.date) >= 0 && businessDays(from: slip.date, to: line.date) <= 2
+        }
+        var slipsLeft: [DepositSlipItem] = []
+        var slipsSettled: Set<String> = []
+        for slip in slipsByWindow {
             let matched = matchInWindow(
                 kind: .slipToBank,
                 item: slip.id,
@@ -296,17 +314,30 @@ public enum Reconciler {
                 used: &bankUsed,
                 matches: &matches,
                 findings: &findings,
-                // A night-drop bag is credited the day it is made up or within two business days.
-                fits: { days(slip.date, $0.date) >= 0 && businessDays(from: slip.date, to: $0.date) <= 2 },
+                fits: { slipFits(slip, $0) },
+                rivals: { line in
+                    slipsByWindow.filter {
+                        $0.id != slip.id && !slipsSettled.contains($0.id) && $0.total == slip.total
+                            && slipFits($0, line)
+                    }.map(\.id)
+                },
                 detail: { "total \(slip.total) credited \($0.date)" }
             )
-            if !matched { slipsLeft.append(slip) }
+            if matched { slipsSettled.insert(slip.id) } else { slipsLeft.append(slip) }
         }
 
-        // Stage 6: bank debits ↔ processor chargebacks and fees by amount; the rest must be explained.
+        // Stage 6: bank debits ↔ processor chargebacks and fees billed on their own: same amount, and the entry's id or
+        // its payout's in the bank text (FORMATS.md §6.2). An entry inside a payout already credited was netted there
+        // and is never debited again. The rest must be explained.
+        let creditedPayouts = Set(matches.filter { $0.kind == .payoutToBank }.flatMap(\.left))
         for line in bank where !bankUsed.contains(line.id) && line.amount.isNegative {
             let candidates = entries.filter {
                 ($0.kind == .chargeback || $0.kind == .fee) && $0.net == line.amount && !entriesUsed.contains($0.id)
+                    && !creditedPayouts.contains($0.payout)
+                    && containsToken(
+                        of: [normalised(String($0.id.split(separator: ":").last ?? "")), normalised($0.payout)],
+                        in: line.text
+                    )
             }
             if candidates.count == 1 {
                 bankUsed.insert(line.id)
@@ -389,8 +420,8 @@ public enum Reconciler {
 
     // MARK: - Helpers
 
-    /// Stages 3b and 5: the one unused bank credit of exactly `amount` that `fits` the item's window is its match; when
-    /// several fit, none is taken and the ambiguity is reported.
+    /// Stages 3b and 5: the one unused bank credit of exactly `amount` that `fits` the item's window is its match, if no
+    /// rival item of the same amount fits that credit too; otherwise none is taken and the ambiguity is reported.
     static func matchInWindow(
         kind: ReconciliationMatch.Kind,
         item: String,
@@ -400,17 +431,23 @@ public enum Reconciler {
         matches: inout [ReconciliationMatch],
         findings: inout [ReconciliationFinding],
         fits: (BankLineItem) -> Bool,
+        rivals: (BankLineItem) -> [String],
         detail: (BankLineItem) -> String
     ) -> Bool {
         let window = bank.filter { !used.contains($0.id) && $0.amount == amount && fits($0) }
-        guard window.count == 1 else {
-            if window.count > 1 {
+        // Unique from both sides: one credit for the item, and no other open item of the amount that fits the credit.
+        let others = window.count == 1 ? rivals(window[0]) : []
+        guard window.count == 1, others.isEmpty else {
+            let items = [item] + others + window.map(\.id)
+            if window.count > 0, !findings.contains(where: { $0.kind == .ambiguous && Set($0.items) == Set(items) }) {
                 findings.append(
                     ReconciliationFinding(
                         kind: .ambiguous,
-                        items: [item] + window.map(\.id),
+                        items: items,
                         amount: amount,
-                        detail: "\(window.count) bank credits of \(amount) fit \(item)"
+                        detail: others.isEmpty
+                            ? "\(window.count) bank credits of \(amount) fit \(item)"
+                            : "bank credit \(window[0].id) of \(amount) fits \(([item] + others).joined(separator: " and ")) alike"
                     )
                 )
             }
