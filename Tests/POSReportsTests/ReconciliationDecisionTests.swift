@@ -147,11 +147,19 @@ import Testing
     }
 
     @Test func aWriteOffIsListedAndNeverMatched() {
-        let writeOff = Self.decision(1, .writeOff, left: [MatchItem(.bank, "bk:3")])
+        let writeOff = Self.decision(1, .writeOff, left: [MatchItem(.bank, "bk:3"), MatchItem(.batch, "B2-CC")])
         let result = Reconciler.reconcile(Self.inputs, decisions: [writeOff])
         #expect(result.writtenOff == [writeOff])
-        #expect(!result.findings.contains { $0.items.contains("bk:3") })
+        #expect(!result.findings.contains { $0.items.contains("bk:3") || $0.items.contains("B2-CC") })
         #expect(!result.matches.contains { $0.right.contains("bk:3") })
+        let careCredit = BatchSettlement.of(
+            [Self.inputs.batches[2]],
+            inputs: Self.inputs,
+            result: result,
+            asOf: Self.date("2025-03-19")
+        )[0]
+        #expect(careCredit.status == .writtenOff)
+        #expect(careCredit.explanation == ["written off by BOOK (decision 1): test"])
     }
 
     @Test func aDecisionIsCheckedAgainstWhatMatchingSees() throws {

@@ -11,6 +11,8 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
         case pending
         /// Settled for another amount, or a payout does not add up: the explanation says by how much and why.
         case mismatch
+        /// A manager took it out of matching, with the reason shown.
+        case writtenOff
     }
 
     public struct BankCredit: Hashable, Sendable, Codable {
@@ -102,6 +104,13 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
                 explanation: []
             )
             let age = batch.closedOn.days(until: asOf)
+            if let writeOff = result.writtenOff.first(where: { $0.left.contains(MatchItem(.batch, batch.id)) }) {
+                settlement.status = .writtenOff
+                settlement.explanation = [
+                    "written off by \(writeOff.decidedBy) (decision \(writeOff.number)): \(writeOff.reason)"
+                ]
+                return settlement
+            }
             if settled.isEmpty {
                 // No processor file: the bank credit itself, gross less an unconfirmed fee, or waiting.
                 let direct = batchCredits.filter { $0.left.contains(batch.id) }
@@ -133,8 +142,7 @@ public struct BatchSettlement: Hashable, Sendable, Codable {
                 settlement.status = .mismatch
                 settlement.explanation =
                     [
-                        "settled \(gross.formatted) against \(batch.gross.formatted) taken: "
-                            + "\((gross - batch.gross).formatted)"
+                        "settled \(gross.formatted) against \(batch.gross.formatted) taken: \((gross - batch.gross).formatted)"
                     ]
                     + explanation
                 return settlement

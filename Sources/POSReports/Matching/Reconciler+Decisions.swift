@@ -86,8 +86,8 @@ extension Reconciler {
             guard right <= left, right.isPositive else {
                 throw .invalid(
                     field: "items",
-                    reason: "the bank credit \(right.formatted) must be more than zero and at most the batches' gross "
-                        + "\(left.formatted)"
+                    reason:
+                        "the bank credit \(right.formatted) must be more than zero and at most the batches' gross \(left.formatted)"
                 )
             }
             checked.amount = left - right
@@ -95,8 +95,8 @@ extension Reconciler {
             guard left == right else {
                 throw .invalid(
                     field: "items",
-                    reason: "the sides differ by \((left - right).formatted) "
-                        + "(\(left.formatted) against \(right.formatted)); match items that add up, "
+                    reason:
+                        "the sides differ by \((left - right).formatted) (\(left.formatted) against \(right.formatted)); match items that add up, "
                         + "or have a manager write off what cannot be matched"
                 )
             }

@@ -183,36 +183,28 @@ public enum Reconciler {
             }
         }
         var stillLeft: [PayoutItem] = []
+        var settledInWindow: Set<String> = []
         for payout in payoutsLeft {
-            let window = bank.filter {
-                !bankUsed.contains($0.id) && $0.amount == payout.net && inWindow($0.date, from: payout.expected)
-            }
-            if window.count == 1 {
-                bankUsed.insert(window[0].id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .payoutToBank,
-                        rule: .amountWindow,
-                        left: [payout.id],
-                        right: [window[0].id],
-                        suggestion: false,
-                        detail:
-                            "net \(payout.net) credited \(window[0].date), within \(settlementWindow) business days of \(payout.expected)"
-                    )
-                )
-            } else {
-                if window.count > 1 {
-                    findings.append(
-                        ReconciliationFinding(
-                            kind: .ambiguous,
-                            items: [payout.id] + window.map(\.id),
-                            amount: payout.net,
-                            detail: "\(window.count) bank credits of \(payout.net) fit payout \(payout.id)"
-                        )
-                    )
+            let matched = matchInWindow(
+                kind: .payoutToBank,
+                item: payout.id,
+                amount: payout.net,
+                bank: bank,
+                used: &bankUsed,
+                matches: &matches,
+                findings: &findings,
+                fits: { inWindow($0.date, from: payout.expected) },
+                rivals: { line in
+                    payoutsLeft.filter {
+                        $0.id != payout.id && !settledInWindow.contains($0.id) && $0.net == payout.net
+                            && inWindow(line.date, from: $0.expected)
+                    }.map(\.id)
+                },
+                detail: {
+                    "net \(payout.net) credited \($0.date), within \(settlementWindow) business days of \(payout.expected)"
                 }
-                stillLeft.append(payout)
-            }
+            )
+            if matched { settledInWindow.insert(payout.id) } else { stillLeft.append(payout) }
         }
         // Subset sums: one bank credit paying several payouts (a Monday covering the weekend).
         let ambiguousPayouts = Set(findings.filter { $0.kind == .ambiguous }.flatMap(\.items))
@@ -284,60 +276,68 @@ public enum Reconciler {
         }
 
         // Stage 5: deposit slips ↔ bank credits by slip id, else exact total on the slip date or two business days after.
-        var slipsLeft: [DepositSlipItem] = []
+        var slipsByWindow: [DepositSlipItem] = []
         for slip in slips.sorted(by: { ($0.date, $0.id) < ($1.date, $1.id) }) {
-            if let line = bank.first(where: {
-                !bankUsed.contains($0.id) && $0.amount == slip.total
-                    && containsToken(of: [normalised(slip.id)], in: $0.text)
-            }) {
-                bankUsed.insert(line.id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .slipToBank,
-                        rule: .id,
-                        left: [slip.id],
-                        right: [line.id],
-                        suggestion: false,
-                        detail: "slip id in '\(line.text)'"
-                    )
-                )
+            guard
+                let line = bank.first(where: {
+                    !bankUsed.contains($0.id) && $0.amount == slip.total
+                        && containsToken(of: [normalised(slip.id)], in: $0.text)
+                })
+            else {
+                slipsByWindow.append(slip)
                 continue
             }
-            let window = bank.filter {
-                !bankUsed.contains($0.id) && $0.amount == slip.total && days(slip.date, $0.date) >= 0
-                    && businessDays(from: slip.date, to: $0.date) <= 2
-            }
-            if window.count == 1 {
-                bankUsed.insert(window[0].id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .slipToBank,
-                        rule: .amountWindow,
-                        left: [slip.id],
-                        right: [window[0].id],
-                        suggestion: false,
-                        detail: "total \(slip.total) credited \(window[0].date)"
-                    )
+            bankUsed.insert(line.id)
+            matches.append(
+                ReconciliationMatch(
+                    kind: .slipToBank,
+                    rule: .id,
+                    left: [slip.id],
+                    right: [line.id],
+                    suggestion: false,
+                    detail: "slip id in '\(line.text)'"
                 )
-            } else {
-                if window.count > 1 {
-                    findings.append(
-                        ReconciliationFinding(
-                            kind: .ambiguous,
-                            items: [slip.id] + window.map(\.id),
-                            amount: slip.total,
-                            detail: "several credits fit slip \(slip.id)"
-                        )
-                    )
-                }
-                slipsLeft.append(slip)
-            }
+            )
+        }
+        // A night-drop bag is credited the day it is made up or within two business days.
+        func slipFits(_ slip: DepositSlipItem, _ line: BankLineItem) -> Bool {
+            days(slip.date, line.date) >= 0 && businessDays(from: slip.date, to: line.date) <= 2
+        }
+        var slipsLeft: [DepositSlipItem] = []
+        var slipsSettled: Set<String> = []
+        for slip in slipsByWindow {
+            let matched = matchInWindow(
+                kind: .slipToBank,
+                item: slip.id,
+                amount: slip.total,
+                bank: bank,
+                used: &bankUsed,
+                matches: &matches,
+                findings: &findings,
+                fits: { slipFits(slip, $0) },
+                rivals: { line in
+                    slipsByWindow.filter {
+                        $0.id != slip.id && !slipsSettled.contains($0.id) && $0.total == slip.total
+                            && slipFits($0, line)
+                    }.map(\.id)
+                },
+                detail: { "total \(slip.total) credited \($0.date)" }
+            )
+            if matched { slipsSettled.insert(slip.id) } else { slipsLeft.append(slip) }
         }
 
-        // Stage 6: bank debits ↔ processor chargebacks and fees by amount; the rest must be explained.
+        // Stage 6: bank debits ↔ processor chargebacks and fees billed on their own: same amount, and the entry's id or
+        // its payout's in the bank text (FORMATS.md §6.2). An entry inside a payout already credited was netted there
+        // and is never debited again. The rest must be explained.
+        let creditedPayouts = Set(matches.filter { $0.kind == .payoutToBank }.flatMap(\.left))
         for line in bank where !bankUsed.contains(line.id) && line.amount.isNegative {
             let candidates = entries.filter {
                 ($0.kind == .chargeback || $0.kind == .fee) && $0.net == line.amount && !entriesUsed.contains($0.id)
+                    && !creditedPayouts.contains($0.payout)
+                    && containsToken(
+                        of: [normalised(String($0.id.split(separator: ":").last ?? "")), normalised($0.payout)],
+                        in: line.text
+                    )
             }
             if candidates.count == 1 {
                 bankUsed.insert(line.id)
@@ -419,6 +419,53 @@ public enum Reconciler {
     }
 
     // MARK: - Helpers
+
+    /// Stages 3b and 5: the one unused bank credit of exactly `amount` that `fits` the item's window is its match, if no
+    /// rival item of the same amount fits that credit too; otherwise none is taken and the ambiguity is reported.
+    static func matchInWindow(
+        kind: ReconciliationMatch.Kind,
+        item: String,
+        amount: Money,
+        bank: [BankLineItem],
+        used: inout Set<String>,
+        matches: inout [ReconciliationMatch],
+        findings: inout [ReconciliationFinding],
+        fits: (BankLineItem) -> Bool,
+        rivals: (BankLineItem) -> [String],
+        detail: (BankLineItem) -> String
+    ) -> Bool {
+        let window = bank.filter { !used.contains($0.id) && $0.amount == amount && fits($0) }
+        // Unique from both sides: one credit for the item, and no other open item of the amount that fits the credit.
+        let others = window.count == 1 ? rivals(window[0]) : []
+        guard window.count == 1, others.isEmpty else {
+            let items = [item] + others + window.map(\.id)
+            if window.count > 0, !findings.contains(where: { $0.kind == .ambiguous && Set($0.items) == Set(items) }) {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .ambiguous,
+                        items: items,
+                        amount: amount,
+                        detail: others.isEmpty
+                            ? "\(window.count) bank credits of \(amount) fit \(item)"
+                            : "bank credit \(window[0].id) of \(amount) fits \(([item] + others).joined(separator: " and ")) alike"
+                    )
+                )
+            }
+            return false
+        }
+        used.insert(window[0].id)
+        matches.append(
+            ReconciliationMatch(
+                kind: kind,
+                rule: .amountWindow,
+                left: [item],
+                right: [window[0].id],
+                suggestion: false,
+                detail: detail(window[0])
+            )
+        )
+        return true
+    }
 
     static func normalised(_ text: String) -> String {
         text.uppercased().filter { $0.isLetter || $0.isNumber }
