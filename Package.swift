@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "POSServer",
             dependencies: ["POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", hummingbird, logging],
-            resources: [.copy("OpenAPI/openapi.json")],
+            resources: [.copy("OpenAPI/openapi.json"), .copy("Web/Static")],
             swiftSettings: strict
         ),
         // Composition root and the command tree.

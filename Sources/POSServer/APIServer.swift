@@ -12,25 +12,30 @@ public struct APIServer: Sendable {
     public let sessions: Sessions
     public let throttle: SignInThrottle
     public let logger: Logger
+    /// What each terminal's page is pushed (``TerminalEvents``).
+    public let events: TerminalEvents
 
     public init(
         store: Store,
         sessions: Sessions = Sessions(),
         throttle: SignInThrottle = SignInThrottle(),
-        logger: Logger = Logger(label: "vetpos.server")
+        logger: Logger = Logger(label: "vetpos.server"),
+        events: TerminalEvents = TerminalEvents()
     ) {
         self.store = store
         self.sessions = sessions
         self.throttle = throttle
         self.logger = logger
+        self.events = events
     }
 
     /// Every route of the API, by area.
     public static let routes: [Route] =
         sessionRoutes + clientRoutes + invoiceRoutes + paymentRoutes + drawerRoutes + reportRoutes + exchangeRoutes
-        + reconciliationRoutes + documentRoutes
+        + reconciliationRoutes + documentRoutes + terminalRoutes
 
-    /// The router: every route of the table behind the error and access-log middleware.
+    /// The router: every route of the table and the web pages (``WebApp``) behind the error and access-log
+    /// middleware.
     public func router() -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: AccessMiddleware(logger: logger))
@@ -39,6 +44,7 @@ public struct APIServer: Sendable {
                 try await self.respond(route, request, context)
             }
         }
+        WebApp(server: self).register(on: router)
         return router
     }
 
@@ -60,7 +66,7 @@ public struct APIServer: Sendable {
     func respond(_ route: Route, _ request: Request, _ context: APIContext) async throws -> Response {
         var session: Sessions.Session?
         if case .signedIn(let permissions) = route.access {
-            let found = try await authenticate(request)
+            let found = try await authenticate(request, queryToken: route.tokenInQuery)
             context.trail.employee = found.clerk.employee.id
             let role = found.clerk.employee.role
             if !route.allows(role) {
@@ -99,10 +105,18 @@ public struct APIServer: Sendable {
             commandID: commandID,
             body: body
         )
-        return try await route.handler(call)
+        let response = try await route.handler(call)
+        await announce(route, call)
+        return response
     }
 
-    func authenticate(_ request: Request) async throws -> Sessions.Session {
+    func authenticate(_ request: Request, queryToken: Bool = false) async throws -> Sessions.Session {
+        if queryToken, request.headers[.authorization] == nil, let token = request.query("token") {
+            guard let session = await sessions.touch(token) else {
+                throw APIError(.unauthorized, "query token: the session is unknown or expired; sign in again")
+            }
+            return session
+        }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(
                 .unauthorized,

@@ -22,6 +22,8 @@ public struct Route: Sendable {
     /// Whether it changes what is stored: such a call needs an `Idempotency-Key`, and its body is read.
     public let mutating: Bool
     public let summary: String
+    /// Whether the session token may also come as `?token=` (an `EventSource` cannot send headers).
+    public let tokenInQuery: Bool
     let handler: @Sendable (APICall) async throws -> Response
 
     init(
@@ -29,6 +31,7 @@ public struct Route: Sendable {
         _ path: String,
         _ access: Access,
         mutating: Bool? = nil,
+        tokenInQuery: Bool = false,
         _ summary: String,
         handler: @escaping @Sendable (APICall) async throws -> Response
     ) {
@@ -37,6 +40,7 @@ public struct Route: Sendable {
         self.access = access
         self.mutating = mutating ?? (method == .post)
         self.summary = summary
+        self.tokenInQuery = tokenInQuery
         self.handler = handler
     }
 

@@ -1,0 +1,199 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import POSCore
+import POSStorage
+import ServiceLifecycle
+
+/// What a terminal's page is pushed (server-sent events) and the scanner's input.
+extension APIServer {
+    static let terminalRoutes: [Route] = [
+        Route(
+            .get,
+            "/api/terminals/{terminal}/events",
+            .signedIn(anyOf: []),
+            tokenInQuery: true,
+            "Server-sent events of a terminal: drawer state, scans, invoice changes (?invoice= selects the invoice)"
+        ) { call in
+            let terminal = try call.ownTerminal()
+            let invoice = try call.request.query("invoice").map { text in
+                guard let number = Int64(text), number > 0 else {
+                    throw POSError.invalid(field: "query invoice", reason: "'\(text)' is not a positive whole number")
+                }
+                return number
+            }
+            return call.server.eventStream(terminal: terminal, invoice: invoice)
+        },
+        Route(
+            .post,
+            "/api/terminals/{terminal}/scans",
+            .signedIn(anyOf: [.addVisitLines]),
+            "A code scanned at a terminal: looked up in the catalog and added to the selected open invoice"
+        ) { call in
+            try await call.server.scan(call)
+        },
+    ]
+
+    /// The `text/event-stream` of a terminal: `retry` and a `: connected` comment once subscribed, then each event,
+    /// and a heartbeat comment when nothing happened for a while. It ends when the browser goes away (noticed at the
+    /// next write) or the server shuts down gracefully.
+    func eventStream(terminal: String, invoice: Int64?) -> Response {
+        let hub = events
+        let body = ResponseBody { writer in
+            let subscription = await hub.subscribe(terminal: terminal, invoice: invoice)
+            let beats = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: hub.heartbeat)
+                    subscription.continuation.yield(.heartbeat)
+                }
+            }
+            do {
+                try await withGracefulShutdownHandler {
+                    try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
+                    for await event in subscription.events {
+                        try await writer.write(ByteBuffer(string: event.wire))
+                    }
+                } onGracefulShutdown: {
+                    subscription.finish()
+                }
+            } catch {
+                beats.cancel()
+                await hub.unsubscribe(terminal: terminal, id: subscription.id)
+                throw error
+            }
+            beats.cancel()
+            await hub.unsubscribe(terminal: terminal, id: subscription.id)
+            try await writer.finish(nil)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// Looks the code up (barcode first, then item code); adds a line of it to the invoice named in the body or
+    /// selected by the terminal's page; tells the terminal either way. An unknown code adds nothing: a 404.
+    func scan(_ call: APICall) async throws -> Response {
+        let terminal = try call.ownTerminal()
+        let clerk = try call.clerk
+        let body = try call.decode(ScanBody.self)
+        let code = body.code.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !code.isEmpty else { throw POSError.invalid(field: "body, code", reason: "must not be empty") }
+        var found = try await store.item(barcode: code)
+        if found == nil {
+            found = try await store.catalog().first {
+                $0.active && $0.code.caseInsensitiveCompare(code) == .orderedSame
+            }
+        }
+        guard let item = found else {
+            await events.publish(
+                .json(
+                    "scan",
+                    ScanEventData(code: code, result: "unknown", message: "no catalog item has this code")
+                ),
+                to: terminal
+            )
+            throw POSError.notFound(what: "scanned code", id: code)
+        }
+        var selected = body.invoice
+        if selected == nil { selected = await events.selectedInvoice(terminal: terminal) }
+        guard let number = selected else {
+            let data = ScanEventData(code: code, result: "found", item: item.code, name: item.name)
+            await events.publish(.json("scan", data), to: terminal)
+            return try Reply.json(data)
+        }
+        let invoice = try await store.invoice(number)
+        guard let patient = body.patient ?? invoice.lines.last?.patient ?? invoice.pets.first?.patient else {
+            throw POSError.invalid(
+                field: "body, patient",
+                reason: "invoice \(number) has no pet yet; say which pet the item is for"
+            )
+        }
+        let line = LineRequest(patient: patient, item: item.code, provider: clerk.employee.id)
+        _ = try await store.addLines([line], invoice: number, commandID: call.commandID, by: clerk)
+        let data = ScanEventData(
+            code: code,
+            result: "added",
+            item: item.code,
+            name: item.name,
+            invoice: number,
+            patient: patient
+        )
+        await events.publish(.json("scan", data), to: terminal)
+        await events.publish(.json("invoice", InvoiceEventData(number: number, change: "lines")), to: terminal)
+        return try Reply.json(data)
+    }
+
+    /// After a successful mutating call: a `drawer` event for drawer calls and for sales that put cash or a check in
+    /// the drawer, an `invoice` event for invoice calls. Sent to the caller's terminal.
+    func announce(_ route: Route, _ call: APICall) async {
+        guard route.mutating, let session = call.session else { return }
+        let terminal = session.clerk.terminal
+        let path = route.path
+        let action = String(path.split(separator: "/").last ?? "")
+        var kick = false
+        if path.hasPrefix("/api/drawer/") {
+            kick = ["open", "paid-in", "paid-out", "drop", "no-sale"].contains(action)
+        } else if let change = Self.invoiceChanges[path] {
+            let object = (try? JSONSerialization.jsonObject(with: call.body)) as? [String: Any]
+            let number =
+                call.context.parameters.get("number").flatMap { Int64($0) }
+                ?? (object?["invoice"] as? NSNumber)?.int64Value
+            await events.publish(.json("invoice", InvoiceEventData(number: number, change: change)), to: terminal)
+            let tenders = (object?["payments"] as? [[String: Any]] ?? []).compactMap { $0["tender"] as? String }
+            kick = tenders.contains { Tender(rawValue: $0)?.goesInDrawer == true }
+            guard kick else { return }
+        } else {
+            return
+        }
+        var state = "closed"
+        var sessionNumber: Int64?
+        if let report = try? await store.drawerReport(viewer: session.clerk) {
+            sessionNumber = report.session
+            switch report.state {
+            case .open: state = "open"
+            case .ended: state = "counting"
+            case .closed: state = "closed"
+            }
+        }
+        let data = DrawerEventData(state: state, action: action, kick: kick, session: sessionNumber)
+        await events.publish(.json("drawer", data), to: terminal)
+    }
+
+    static let invoiceChanges: [String: String] = [
+        "/api/invoices": "opened",
+        "/api/invoices/{number}/lines": "lines",
+        "/api/checkouts": "checkout",
+        "/api/invoices/{number}/payments": "payments",
+        "/api/invoices/{number}/void": "void",
+        "/api/refunds": "refund",
+    ]
+}
+
+extension APICall {
+    /// The `{terminal}` of the path, which must be the caller's own.
+    func ownTerminal() throws -> String {
+        let terminal = context.text("terminal")
+        let own = try clerk.terminal
+        guard terminal == own else {
+            throw APIError(.forbidden, "path terminal: you are signed in at \(own), not \(terminal)")
+        }
+        return terminal
+    }
+}
+
+/// `{"code", "invoice", "patient"}`
+struct ScanBody: Decodable {
+    var code: String
+    var invoice: Int64?
+    var patient: String?
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: ["code", "invoice", "patient"])
+        code = try object.required("code")
+        invoice = try object.optional("invoice")
+        patient = try object.optional("patient")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import POSCore
+import POSStorage
+
+/// `/`: employee id, PIN and terminal; the page's script signs in through `POST /api/sessions`.
+enum SignInPage {
+    static func render(returnPath: String?) -> HTML {
+        let back = returnPath.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/desk"
+        return Layout.page(
+            "Sign in",
+            session: nil,
+            name: "sign-in",
+            attributes: "data-return=\"\(back)\"",
+            """
+            <h1>VetPOS</h1>
+            <form id="sign-in-form" class="card narrow" data-action="sign-in" novalidate>
+            <div class="form-error" role="alert" hidden></div>
+            <label for="employee">Employee ID</label>
+            <input id="employee" name="employee" autocomplete="username" autocapitalize="characters" required autofocus>
+            <label for="pin">PIN</label>
+            <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="current-password" required>
+            <label for="terminal">Terminal</label>
+            <input id="terminal" name="terminal" autocapitalize="characters" required>
+            <button id="sign-in" type="submit" class="primary">Sign in</button>
+            </form>
+            """
+        )
+    }
+}
+
+/// `/desk`: the open invoices (each a link to its page) and check-in: pick the client, open an invoice.
+enum DeskPage {
+    static func render(_ store: Store, _ session: Sessions.Session?) async throws -> HTML {
+        let invoices = try await store.openInvoices()
+        let clients = try await store.clients()
+        let rows = invoices.map { invoice -> HTML in
+            let pets = invoice.pets.map(\.name).joined(separator: ", ")
+            return """
+                <tr data-invoice="\(invoice.number)">
+                <td><a href="/invoices/\(invoice.number)">#\(invoice.number)</a></td>
+                <td>\(invoice.clientName)</td><td>\(pets)</td><td>\(invoice.terminal)</td>
+                <td class="money">\(invoice.total.display)</td>
+                <td><a class="button" href="/invoices/\(invoice.number)">Open</a></td>
+                </tr>
+                """
+        }
+        let list: HTML =
+            rows.isEmpty
+            ? "<p class=\"muted\" id=\"no-open-invoices\">No open invoices.</p>"
+            : "<table><thead><tr><th>Invoice</th><th>Client</th><th>Pets</th><th>Terminal</th><th>Total</th><th></th></tr></thead><tbody>\(rows)</tbody></table>"
+        let choices = clients.map { record in
+            (value: record.client.id, label: "\(record.client.name) (\(record.client.id)) — \(record.patients.map(\.name).joined(separator: ", "))")
+        }
+        return Layout.page(
+            "Desk",
+            session: session,
+            name: "desk",
+            """
+            <h1>Front desk</h1>
+            <div class="columns">
+            <section aria-labelledby="open-title">
+            <h2 id="open-title">Open invoices</h2>
+            <div id="open-invoices">\(list)</div>
+            </section>
+            <section aria-labelledby="checkin-title">
+            <h2 id="checkin-title">Check in</h2>
+            <form id="check-in-form" class="card" data-action="check-in" novalidate>
+            <div class="form-error" role="alert" hidden></div>
+            <label for="client">Client</label>
+            <select id="client" name="client" required>
+            <option value="">Choose a client…</option>
+            \(HTML.options(choices))
+            </select>
+            <button id="new-invoice" type="submit" class="primary">Open invoice</button>
+            </form>
+            </section>
+            </div>
+            """
+        )
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import POSCore
+import POSStorage
+
+/// `/invoices/{n}`: the lines grouped per pet, adding lines by search or scan, discounts with the manager's
+/// approval prompt, and the tender screen (split tender, change due). A posted invoice shows its payments and the
+/// print and reprint buttons.
+enum InvoicePage {
+    static func render(_ store: Store, _ session: Sessions.Session?, number: Int64) async throws -> HTML {
+        let invoice = try await store.invoice(number)
+        let record = try await store.client(invoice.client)
+        let employees = try await store.employees().filter(\.active)
+        let open = invoice.status == .open
+        let pets = record.patients.map { (value: $0.id, label: "\($0.name) (\($0.species))") }
+        let lastPet = invoice.lines.last?.patient ?? record.patients.first?.id
+        let clerk = session?.clerk.employee.id
+        let providers = employees.map { (value: $0.id, label: "\($0.name) (\($0.id))") }
+        let change = invoice.payments.map(\.change).sum()
+        let content: HTML = """
+            <h1>Invoice #\(invoice.number) · \(invoice.clientName) <span class="pill">\(invoice.status.rawValue)</span></h1>
+            <div class="columns">
+            <section aria-labelledby="lines-title">
+            <h2 id="lines-title">Lines</h2>
+            <div id="lines">\(grouped(invoice))</div>
+            \(open ? addLineForm(pets: pets, selected: lastPet, providers: providers, clerk: clerk) : "")
+            </section>
+            <section aria-labelledby="pay-title">
+            <h2 id="pay-title">Total</h2>
+            <dl class="totals">
+            <dt>Subtotal</dt><dd class="money">\(invoice.subtotal.display)</dd>
+            <dt>Discounts</dt><dd class="money">\(invoice.discountTotal.display)</dd>
+            <dt>Tax</dt><dd class="money">\(invoice.taxTotal.display)</dd>
+            <dt>Total</dt><dd class="money" id="total" data-amount="\(invoice.total.description)">\(invoice.total.display)</dd>
+            <dt>Balance due</dt><dd class="money" id="balance" data-amount="\(invoice.balanceDue.description)">\(invoice.balanceDue.display)</dd>
+            <dt>Change due</dt><dd class="money big" id="change-due">\(change.display)</dd>
+            </dl>
+            \(discounts(invoice))
+            \(payments(invoice))
+            \(open ? HTML(joining: [discountForm(record.patients.count), tenderForm]) : posted(invoice))
+            </section>
+            </div>
+            \(approvalDialog)
+            """
+        return Layout.page(
+            "Invoice \(invoice.number)",
+            session: session,
+            name: "invoice",
+            attributes: """
+                data-invoice="\(invoice.number)" data-client="\(invoice.client)" data-status="\(invoice.status.rawValue)"
+                """,
+            content
+        )
+    }
+
+    /// One section per pet (`data-pet`), its lines and its total.
+    static func grouped(_ invoice: InvoiceView) -> HTML {
+        if invoice.lines.isEmpty { return "<p class=\"muted\" id=\"no-lines\">No lines yet.</p>" }
+        let sections = invoice.pets.map { pet -> HTML in
+            let rows = invoice.lines.filter { $0.patient == pet.patient }.map { line -> HTML in
+                """
+                <tr data-line="\(line.line)"><td>\(line.item)</td><td>\(line.description)</td>
+                <td class="num">\(line.quantity.description)</td><td class="money">\(line.unitPrice.display)</td>
+                <td class="money">\(line.discount == .zero ? "" : "−" + line.discount.display)</td>
+                <td class="money">\(line.total.display)</td><td>\(line.provider)</td></tr>
+                """
+            }
+            return """
+                <section class="pet" data-pet="\(pet.patient)">
+                <h3>\(pet.name) <small>\(pet.species)</small> <span class="money">\(pet.total.display)</span></h3>
+                <table><thead><tr><th>Item</th><th>Description</th><th>Qty</th><th>Price</th><th>Discount</th><th>Total</th><th>By</th></tr></thead>
+                <tbody>\(rows)</tbody></table>
+                </section>
+                """
+        }
+        return HTML(joining: sections)
+    }
+
+    static func addLineForm(
+        pets: [(value: String, label: String)],
+        selected: String?,
+        providers: [(value: String, label: String)],
+        clerk: String?
+    ) -> HTML {
+        """
+        <form id="line-form" class="card" data-action="add-line" novalidate>
+        <div class="form-error" role="alert" hidden></div>
+        <div class="row">
+        <div><label for="pet">Pet</label><select id="pet" name="patient">\(HTML.options(pets, selected: selected))</select></div>
+        <div><label for="provider">Provider</label><select id="provider" name="provider">\(HTML.options(providers, selected: clerk))</select></div>
+        <div class="small"><label for="quantity">Qty</label><input id="quantity" name="quantity" value="1" inputmode="decimal"></div>
+        </div>
+        <label for="line-search">Search or scan</label>
+        <input id="line-search" name="item" autocomplete="off" placeholder="code, name or barcode — Enter to add">
+        <ul id="search-results" class="choices" aria-live="polite"></ul>
+        <button id="add-line" type="submit" class="primary">Add line</button>
+        </form>
+        """
+    }
+
+    static func discountForm(_ petCount: Int) -> HTML {
+        let kinds: [(value: String, label: String)] = [
+            ("multiplePets", "Multiple pets"), ("employee", "Employee"), ("shelter", "Shelter / rescue"),
+            ("coupon", "Coupon"), ("complimentaryExam", "Complimentary exam"),
+        ]
+        return """
+            <form id="discount-form" class="card" data-action="discount" novalidate>
+            <h3>Discounts</h3>
+            <div class="form-error" role="alert" hidden></div>
+            <div class="row">
+            <div><label for="discount-kind">Kind</label><select id="discount-kind" name="class">\(HTML.options(kinds, selected: petCount > 1 ? "multiplePets" : "employee"))</select></div>
+            <div class="small"><label for="discount-percent">Percent</label><input id="discount-percent" name="percent" inputmode="decimal"></div>
+            <div class="small"><label for="discount-amount">or amount</label><input id="discount-amount" name="amount" inputmode="decimal"></div>
+            </div>
+            <div class="row">
+            <div><label for="discount-scope">Scope</label><input id="discount-scope" name="scope" placeholder="all, service, item:CODE"></div>
+            <div class="small"><label for="discount-line">Line</label><input id="discount-line" name="line" inputmode="numeric"></div>
+            <div><label for="discount-code">Coupon code</label><input id="discount-code" name="code"></div>
+            </div>
+            <ul id="pending-discounts" class="pending"></ul>
+            <button id="apply-discount" type="submit">Apply discount</button>
+            </form>
+            """
+    }
+
+    static let tenderForm: HTML = """
+        <form id="tender-form" class="card" data-action="tender" novalidate>
+        <h3>Tender</h3>
+        <div class="form-error" role="alert" hidden></div>
+        <div class="row">
+        <div><label for="tender-kind">Tender</label><select id="tender-kind" name="tender">
+        <option value="cash">Cash</option><option value="credit">Credit card</option><option value="debit">Debit card</option>
+        <option value="check">Check</option><option value="careCredit">CareCredit</option><option value="account">Charge to account</option>
+        </select></div>
+        <div><label for="tender-amount">Amount</label><input id="tender-amount" name="amount" inputmode="decimal"></div>
+        </div>
+        <fieldset class="row card-fields" hidden>
+        <legend>Card slip</legend>
+        <div class="small"><label for="card-last4">Last 4</label><input id="card-last4" name="last4" inputmode="numeric" maxlength="4"></div>
+        <div class="small"><label for="card-auth">Auth code</label><input id="card-auth" name="authCode"></div>
+        <div><label for="card-brand">Brand</label><select id="card-brand" name="brand">
+        <option value="visa">Visa</option><option value="mastercard">Mastercard</option><option value="amex">Amex</option>
+        <option value="discover">Discover</option><option value="careCredit">CareCredit</option><option value="other">Other</option>
+        </select></div>
+        <div><label for="card-terminal">Card reader</label><input id="card-terminal" name="terminalId" value="PAX-1"></div>
+        </fieldset>
+        <fieldset class="row check-fields" hidden>
+        <legend>Check</legend>
+        <div class="small"><label for="check-number">Number</label><input id="check-number" name="number" inputmode="numeric"></div>
+        <div><label for="check-bank">Bank</label><input id="check-bank" name="bank"></div>
+        <div><label for="check-payer">Payer</label><input id="check-payer" name="payer"></div>
+        <div><label for="check-id">ID number</label><input id="check-id" name="idNumber"></div>
+        </fieldset>
+        <ul id="pending-tenders" class="pending"></ul>
+        <p>Tendered <b id="tendered" class="money">$0.00</b> · still to pay <b id="remaining" class="money"></b></p>
+        <div class="row">
+        <button id="add-tender" type="submit">Add tender</button>
+        <button id="finish" type="button" class="primary">Finish sale</button>
+        </div>
+        </form>
+        """
+
+    static func discounts(_ invoice: InvoiceView) -> HTML {
+        guard !invoice.discounts.isEmpty else { return "" }
+        let items = invoice.discounts.map { discount -> HTML in
+            """
+            <li>\(discount.discountClass.rawValue) \(discount.method) on \(discount.target): −\(discount.amount.display)\(discount.approvedBy.map { " (approved by \($0))" } ?? "")</li>
+            """
+        }
+        return "<h3>Discounts</h3><ul id=\"discounts\">\(items)</ul>"
+    }
+
+    static func payments(_ invoice: InvoiceView) -> HTML {
+        guard !invoice.payments.isEmpty else { return "" }
+        let items = invoice.payments.map { payment -> HTML in
+            let card = payment.cardLast4.map { " ····\($0)" } ?? ""
+            return """
+                <li>\(payment.tender.rawValue)\(card) \(payment.amount.display)\(payment.change == .zero ? "" : " (tendered \(payment.tendered.display), change \(payment.change.display))")</li>
+                """
+        }
+        return "<h3>Payments</h3><ul id=\"payments\">\(items)</ul>"
+    }
+
+    static func posted(_ invoice: InvoiceView) -> HTML {
+        """
+        <div class="row">
+        <button id="print" type="button" class="primary" data-receipt="/invoices/\(invoice.number)/receipt">Print receipt</button>
+        <button id="reprint" type="button" data-receipt="/invoices/\(invoice.number)/receipt?copy=1">Reprint</button>
+        <a class="button" href="/desk">Back to the desk</a>
+        </div>
+        """
+    }
+
+    static let approvalDialog: HTML = """
+        <dialog id="approval" aria-labelledby="approval-title">
+        <form id="approval-form" method="dialog" novalidate>
+        <h2 id="approval-title">Manager approval</h2>
+        <p id="approval-message" class="field-error"></p>
+        <div class="form-error" role="alert" hidden></div>
+        <label for="approver">Manager ID</label><input id="approver" name="employee" autocapitalize="characters" required>
+        <label for="approver-pin">PIN</label><input id="approver-pin" name="pin" type="password" inputmode="numeric" required>
+        <label for="approval-reason">Reason</label><input id="approval-reason" name="reason" required>
+        <div class="row">
+        <button id="approve" type="submit" value="approve" class="primary">Approve</button>
+        <button id="approval-cancel" type="button">Cancel</button>
+        </div>
+        </form>
+        </dialog>
+        """
+}
+
+/// `/invoices/{n}/receipt`: the invoice as a printable receipt (the browser's print dialog; `?copy=1` marks a
+/// reprint).
+enum ReceiptPage {
+    static func render(_ store: Store, _ session: Sessions.Session?, number: Int64) async throws -> HTML {
+        let invoice = try await store.invoice(number)
+        let policy = try await store.policy()
+        return Layout.page(
+            "Receipt \(invoice.number)",
+            session: session,
+            name: "receipt",
+            attributes: "data-print=\"1\"",
+            """
+            <article class="receipt" id="receipt">
+            <h1>\(policy.clinicName)</h1>
+            <p>Invoice #\(invoice.number) · \(invoice.clientName) · \(invoice.businessDate?.description ?? "open")</p>
+            \(InvoicePage.grouped(invoice))
+            \(InvoicePage.discounts(invoice))
+            <dl class="totals">
+            <dt>Subtotal</dt><dd>\(invoice.subtotal.display)</dd><dt>Discounts</dt><dd>\(invoice.discountTotal.display)</dd>
+            <dt>Tax</dt><dd>\(invoice.taxTotal.display)</dd><dt>Total</dt><dd>\(invoice.total.display)</dd>
+            <dt>Paid</dt><dd>\(invoice.paid.display)</dd><dt>Balance</dt><dd>\(invoice.balanceDue.display)</dd>
+            </dl>
+            \(InvoicePage.payments(invoice))
+            </article>
+            <p class="no-print"><button id="print-now" type="button" class="primary">Print</button>
+            <a class="button" href="/invoices/\(invoice.number)">Back to the invoice</a></p>
+            """
+        )
+    }
+}

@@ -1,0 +1,596 @@
+// VetPOS front desk: plain JavaScript, no build step, no libraries. Every change is a call of the JSON API
+// (/api/...) with the session's bearer token; pages are rendered by the server and reloaded after a change.
+//
+// Stable element ids (the browser tests use them; keep them):
+//   sign-in   #employee #pin #terminal #sign-in
+//   desk      #new-invoice #client #open-invoices
+//   invoice   #line-search #add-line #pet #provider #quantity #search-results #lines, [data-pet="PATIENT"] per pet
+//             #discount-kind #discount-percent #discount-amount #discount-scope #discount-line #discount-code
+//             #apply-discount #pending-discounts #total #balance
+//   approval  #approval (a <dialog>) #approver #approver-pin #approval-reason #approve #approval-cancel
+//   tender    #tender-kind #tender-amount #card-last4 #card-auth #card-brand #card-terminal #check-number #check-bank
+//             #check-payer #check-id #add-tender #pending-tenders #tendered #remaining #finish #change-due
+//   print     #print #reprint (posted invoice) → /invoices/N/receipt, #print-now on the receipt
+//   drawer    #count-<denomination code> (e.g. [id="count-0.25"]: the code may hold a dot) #count-total
+//             #open-drawer #drop #close-drawer #recount #variance #movement-amount #movement-reason #paid-in
+//             #paid-out #no-sale #keep-<code> #verify-note #verify-approver #verify-pin #verify #x-report
+//   reports   #report-kind #report-date #show-report #report-output #z-number #show-z #z-report #over-short-chart
+//   books     #export-format #export-from #export-to #export #import-kind #import-file #import #import-progress
+//             #import-result #imported-files
+//   all       #sign-out #drawer-state #page-error; errors: .field-error (under the field, aria-describedby) and
+//             .form-error (top of the form)
+"use strict";
+
+const store = window.sessionStorage;
+const body = document.body;
+const page = body.dataset.page;
+const terminal = body.dataset.terminal;
+const invoiceNumber = body.dataset.invoice ? Number(body.dataset.invoice) : null;
+
+// ---- session -------------------------------------------------------------------------------------------------
+
+function token() { return store.getItem("vetpos.token"); }
+
+function signedOut() {
+  store.removeItem("vetpos.token");
+  document.cookie = "vetpos_session=; path=/; max-age=0; SameSite=Strict";
+  const back = location.pathname + location.search;
+  location.assign("/?return=" + encodeURIComponent(back));
+}
+
+// ---- the API ---------------------------------------------------------------------------------------------------
+
+// One Idempotency-Key per user action, kept while the action is pending: a retry after a network error resends the
+// same key (the server then answers with the first result); any answer from the server ends the action.
+const pendingKeys = new Map();
+
+class NetworkError extends Error {}
+
+async function api(method, path, payload, action) {
+  const headers = { "Accept": "application/json" };
+  if (token()) headers["Authorization"] = "Bearer " + token();
+  if (payload !== undefined) headers["Content-Type"] = "application/json";
+  if (method === "POST" && action) {
+    if (!pendingKeys.has(action)) pendingKeys.set(action, crypto.randomUUID());
+    headers["Idempotency-Key"] = pendingKeys.get(action);
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+  } catch (error) {
+    throw new NetworkError("The server did not answer; check the connection and press the button again.");
+  }
+  if (action) pendingKeys.delete(action);
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (error) { data = { error: text }; }
+  if (response.status === 401 && path !== "/api/sessions") {
+    signedOut();
+    throw new NetworkError("Signed out");
+  }
+  return { ok: response.ok, status: response.status, data };
+}
+
+// ---- errors next to the field ----------------------------------------------------------------------------------
+
+function clearErrors(form) {
+  form.querySelectorAll(".field-error.generated").forEach((node) => node.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((node) => {
+    node.removeAttribute("aria-invalid");
+    node.removeAttribute("aria-describedby");
+  });
+  const top = form.querySelector(".form-error");
+  if (top) { top.hidden = true; top.textContent = ""; }
+}
+
+// "body, payments[1].idNumber: is required" → the input named idNumber, else the top of the form.
+function showError(form, message) {
+  const match = /^[^:]*?,\s*([A-Za-z0-9_.[\]-]+):\s/.exec(message) || /^([A-Za-z0-9_.[\]-]+):\s/.exec(message);
+  if (match) {
+    const parts = match[1].replace(/\[\d+\]/g, "").split(".");
+    for (let index = parts.length - 1; index >= 0; index--) {
+      const field = form.querySelector('[name="' + CSS.escape(parts[index]) + '"]');
+      if (field) {
+        const note = document.createElement("p");
+        note.className = "field-error generated";
+        note.id = (field.id || parts[index]) + "-error";
+        note.textContent = message;
+        field.insertAdjacentElement("afterend", note);
+        field.setAttribute("aria-invalid", "true");
+        field.setAttribute("aria-describedby", note.id);
+        field.focus();
+        return;
+      }
+    }
+  }
+  const top = form.querySelector(".form-error") || document.getElementById("page-error");
+  top.textContent = message;
+  top.hidden = false;
+}
+
+// Runs an action for a form: disables its buttons meanwhile, shows errors, keeps the key on a network error.
+async function run(form, work) {
+  clearErrors(form);
+  const buttons = form.querySelectorAll("button");
+  buttons.forEach((button) => { button.disabled = true; });
+  try {
+    await work();
+  } catch (error) {
+    showError(form, error.message);
+  } finally {
+    buttons.forEach((button) => { button.disabled = false; });
+  }
+}
+
+function fail(reply) { throw new Error((reply.data && reply.data.error) || "failed with status " + reply.status); }
+
+function value(form, name) {
+  const field = form.querySelector('[name="' + name + '"]');
+  return field ? field.value.trim() : "";
+}
+
+function money(text) { return Math.round(Number(text) * 100); }
+function dollars(cents) { return (cents < 0 ? "-$" : "$") + (Math.abs(cents) / 100).toFixed(2); }
+
+function flash(message) { store.setItem("vetpos.flash", message); }
+
+// ---- sign-in and sign-out --------------------------------------------------------------------------------------
+
+function setUpSignIn() {
+  const form = document.getElementById("sign-in-form");
+  document.getElementById("terminal").value = localStorage.getItem("vetpos.terminal") || "";
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(form, async () => {
+      const credentials = { employee: value(form, "employee"), pin: value(form, "pin"), terminal: value(form, "terminal") };
+      const reply = await api("POST", "/api/sessions", credentials);
+      if (!reply.ok) fail(reply);
+      store.setItem("vetpos.token", reply.data.token);
+      localStorage.setItem("vetpos.terminal", credentials.terminal);
+      document.cookie = "vetpos_session=" + reply.data.token + "; path=/; SameSite=Strict";
+      location.assign(body.dataset.return || "/desk");
+    });
+  });
+}
+
+function setUpSignOut() {
+  const button = document.getElementById("sign-out");
+  if (!button) return;
+  if (!token()) { signedOut(); return; }
+  button.addEventListener("click", async () => {
+    try { await api("DELETE", "/api/sessions/current"); } catch (error) { /* signed out below either way */ }
+    store.removeItem("vetpos.token");
+    document.cookie = "vetpos_session=; path=/; max-age=0; SameSite=Strict";
+    location.assign("/");
+  });
+}
+
+// ---- events pushed by the server -------------------------------------------------------------------------------
+
+function setUpEvents() {
+  if (!terminal || !token()) return;
+  let url = "/api/terminals/" + encodeURIComponent(terminal) + "/events?token=" + encodeURIComponent(token());
+  if (invoiceNumber && body.dataset.status === "open") url += "&invoice=" + invoiceNumber;
+  const source = new EventSource(url);
+  const pill = document.getElementById("drawer-state");
+  source.addEventListener("drawer", (event) => {
+    const data = JSON.parse(event.data);
+    if (pill) pill.textContent = "drawer " + data.state + (data.kick ? " · opened" : "");
+    if (page === "drawer" && body.dataset.state !== data.state) location.reload();
+  });
+  source.addEventListener("scan", (event) => {
+    const data = JSON.parse(event.data);
+    const form = document.getElementById("line-form");
+    if (data.result === "unknown") {
+      if (form) { clearErrors(form); showError(form, "item: scanned code " + data.code + " is not in the catalog"); }
+      else if (pill) pill.textContent = "unknown code " + data.code;
+    } else if (data.result === "added" && data.invoice === invoiceNumber) {
+      location.reload();
+    } else if (pill) {
+      pill.textContent = "scanned " + data.code + ": " + (data.name || "");
+    }
+  });
+  source.addEventListener("invoice", (event) => {
+    const data = JSON.parse(event.data);
+    if (page === "desk" && !document.getElementById("client").value) location.reload();
+    if (page === "invoice" && data.number === invoiceNumber && data.change === "lines") location.reload();
+  });
+}
+
+// ---- desk ------------------------------------------------------------------------------------------------------
+
+function setUpDesk() {
+  const form = document.getElementById("check-in-form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(form, async () => {
+      const reply = await api("POST", "/api/invoices", { client: value(form, "client"), lines: [] }, "check-in");
+      if (!reply.ok) fail(reply);
+      location.assign("/invoices/" + reply.data.number);
+    });
+  });
+}
+
+// ---- invoice: lines, discounts, approval, tender ---------------------------------------------------------------
+
+function pendingList(kind) {
+  try { return JSON.parse(store.getItem("vetpos.invoice." + invoiceNumber + "." + kind) || "[]"); } catch (error) { return []; }
+}
+
+function savePending(kind, list) {
+  // Approvals (a manager's PIN) are never written to storage.
+  const kept = list.map((entry) => { const copy = Object.assign({}, entry); delete copy.approval; return copy; });
+  store.setItem("vetpos.invoice." + invoiceNumber + "." + kind, JSON.stringify(kept));
+}
+
+let discounts = [];
+let tenders = [];
+
+function renderPending() {
+  const render = (id, list, label, kind) => {
+    const target = document.getElementById(id);
+    if (!target) return;
+    target.replaceChildren(...list.map((entry, index) => {
+      const item = document.createElement("li");
+      item.dataset.index = String(index);
+      const text = document.createElement("span");
+      text.textContent = label(entry);
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "Remove";
+      remove.addEventListener("click", () => { list.splice(index, 1); savePending(kind, list); renderPending(); });
+      item.append(text, remove);
+      return item;
+    }));
+  };
+  render("pending-discounts", discounts, (entry) => entry.class + " " + (entry.percent ? entry.percent + "%" : entry.amount ? "$" + entry.amount : "") +
+    (entry.scope ? " on " + entry.scope : entry.line ? " on line " + entry.line : "") + (entry.code ? " code " + entry.code : "") +
+    (entry.approval ? " (approved by " + entry.approval.employee + ")" : ""), "discounts");
+  render("pending-tenders", tenders, (entry) => entry.tender + " $" + entry.amount + (entry.last4 ? " ····" + entry.last4 : ""), "tenders");
+  const tendered = tenders.reduce((sum, entry) => sum + money(entry.amount), 0);
+  const balance = document.getElementById("balance");
+  const due = balance ? money(balance.dataset.amount) : 0;
+  const tenderedNode = document.getElementById("tendered");
+  if (tenderedNode) tenderedNode.textContent = dollars(tendered);
+  const remaining = document.getElementById("remaining");
+  if (remaining) remaining.textContent = tendered > due ? "nothing (change " + dollars(tendered - due) + " before discounts)" : dollars(due - tendered);
+}
+
+async function addLine(form, item) {
+  const line = { patient: value(form, "patient"), item, provider: value(form, "provider") };
+  const quantity = value(form, "quantity");
+  if (quantity && quantity !== "1") line.quantity = quantity;
+  const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/lines", { lines: [line] }, "add-line");
+  if (!reply.ok) fail(reply);
+  location.reload();
+}
+
+function setUpInvoice() {
+  for (const button of document.querySelectorAll("#print, #reprint")) {
+    button.addEventListener("click", () => location.assign(button.dataset.receipt + (button.dataset.receipt.includes("?") ? "&" : "?") + "print=1"));
+  }
+  const lineForm = document.getElementById("line-form");
+  if (!lineForm) return;
+  discounts = pendingList("discounts");
+  tenders = pendingList("tenders");
+  renderPending();
+  const search = document.getElementById("line-search");
+  search.focus();
+  lineForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(lineForm, async () => {
+      const query = search.value.trim();
+      if (!query) throw new Error("item: type a code, a name or scan a barcode");
+      const reply = await api("GET", "/api/catalog?search=" + encodeURIComponent(query));
+      if (!reply.ok) fail(reply);
+      const items = reply.data.filter((item) => item.active !== false);
+      const exact = items.filter((item) => item.code.toLowerCase() === query.toLowerCase() || item.barcode === query);
+      if (exact.length === 1 || items.length === 1) return addLine(lineForm, (exact[0] || items[0]).code);
+      if (items.length === 0) throw new Error("item: nothing in the catalog matches '" + query + "'");
+      const results = document.getElementById("search-results");
+      results.replaceChildren(...items.slice(0, 12).map((item) => {
+        const entry = document.createElement("li");
+        const choose = document.createElement("button");
+        choose.type = "button";
+        choose.textContent = item.code + " · " + item.name + " · $" + item.unitPrice;
+        choose.addEventListener("click", () => run(lineForm, () => addLine(lineForm, item.code)));
+        entry.append(choose);
+        return entry;
+      }));
+      results.querySelector("button").focus();
+    });
+  });
+
+  const discountForm = document.getElementById("discount-form");
+  discountForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(discountForm, async () => {
+      const discount = { class: value(discountForm, "class") };
+      for (const name of ["percent", "amount", "scope", "code"]) if (value(discountForm, name)) discount[name] = value(discountForm, name);
+      if (value(discountForm, "line")) discount.line = Number(value(discountForm, "line"));
+      discounts.push(discount);
+      savePending("discounts", discounts);
+      renderPending();
+      for (const name of ["percent", "amount", "scope", "line", "code"]) discountForm.querySelector('[name="' + name + '"]').value = "";
+    });
+  });
+
+  const tenderForm = document.getElementById("tender-form");
+  const kind = document.getElementById("tender-kind");
+  const showFields = () => {
+    tenderForm.querySelector(".card-fields").hidden = !["credit", "debit", "careCredit"].includes(kind.value);
+    tenderForm.querySelector(".check-fields").hidden = kind.value !== "check";
+  };
+  kind.addEventListener("change", showFields);
+  showFields();
+  const takeTender = () => {
+    const amountField = document.getElementById("tender-amount");
+    let amount = amountField.value.trim();
+    if (!amount) {
+      const due = money(document.getElementById("balance").dataset.amount) - tenders.reduce((sum, entry) => sum + money(entry.amount), 0);
+      if (due <= 0) throw new Error("amount: nothing is left to pay");
+      amount = (due / 100).toFixed(2);
+    }
+    if (!/^\d+(\.\d{1,2})?$/.test(amount)) throw new Error("amount: '" + amount + "' is not an amount such as 12.50");
+    const payment = { tender: kind.value, amount };
+    const fields = !tenderForm.querySelector(".card-fields").hidden ? ["last4", "authCode", "brand", "terminalId"]
+      : !tenderForm.querySelector(".check-fields").hidden ? ["number", "bank", "payer", "idNumber"] : [];
+    for (const name of fields) payment[name] = value(tenderForm, name);
+    tenders.push(payment);
+    savePending("tenders", tenders);
+    renderPending();
+    tenderForm.querySelectorAll("input").forEach((input) => { if (input.id !== "card-terminal") input.value = ""; });
+  };
+  tenderForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(tenderForm, async () => takeTender());
+  });
+  document.getElementById("finish").addEventListener("click", () => run(tenderForm, async () => {
+    if (document.getElementById("tender-amount").value.trim() || tenders.length === 0) takeTender();
+    await checkout(tenderForm);
+  }));
+
+  const dialog = document.getElementById("approval");
+  const approvalForm = document.getElementById("approval-form");
+  document.getElementById("approval-cancel").addEventListener("click", () => dialog.close());
+  approvalForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(approvalForm, async () => {
+      const approval = { employee: value(approvalForm, "employee"), pin: value(approvalForm, "pin"), reason: value(approvalForm, "reason") };
+      for (const [name, text] of Object.entries(approval)) if (!text) throw new Error(name + ": is required");
+      const index = Number(dialog.dataset.discount);
+      discounts.forEach((discount, position) => {
+        if (position === index || (Number.isNaN(index) && !discount.approval)) discount.approval = approval;
+      });
+      dialog.close();
+      approvalForm.reset();
+      renderPending();
+      await checkout(tenderForm);
+    });
+  });
+}
+
+async function checkout(form) {
+  const request = { client: body.dataset.client, invoice: invoiceNumber, discounts, payments: tenders };
+  const reply = await api("POST", "/api/checkouts", request, "checkout");
+  if (reply.ok) {
+    store.removeItem("vetpos.invoice." + invoiceNumber + ".discounts");
+    store.removeItem("vetpos.invoice." + invoiceNumber + ".tenders");
+    location.reload();
+    return;
+  }
+  const message = (reply.data && reply.data.error) || "";
+  if (reply.status === 403 && /approval/.test(message)) {
+    const dialog = document.getElementById("approval");
+    const which = /discounts\[(\d+)\]/.exec(message);
+    dialog.dataset.discount = which ? which[1] : "";
+    document.getElementById("approval-message").textContent = message;
+    dialog.showModal();
+    document.getElementById("approver").focus();
+    return;
+  }
+  const row = /payments\[(\d+)\]/.exec(message);
+  if (row) {
+    const item = document.querySelector('#pending-tenders li[data-index="' + row[1] + '"]');
+    if (item) item.setAttribute("aria-invalid", "true");
+  }
+  const discountRow = /discounts\[(\d+)\]/.exec(message);
+  if (discountRow) return showError(document.getElementById("discount-form"), message);
+  fail(reply);
+}
+
+function setUpReceipt() {
+  document.getElementById("print-now").addEventListener("click", () => window.print());
+  if (new URLSearchParams(location.search).has("print")) window.print();
+}
+
+// ---- drawer ----------------------------------------------------------------------------------------------------
+
+function counts(form) {
+  const count = {};
+  let total = 0;
+  for (const input of form.querySelectorAll("input[data-value]")) {
+    const quantity = Number(input.value || "0");
+    if (quantity > 0) count[input.name] = quantity;
+    total += Math.round(quantity * money(input.dataset.value));
+  }
+  return { count, total };
+}
+
+function liveTotal(form, target) {
+  const update = () => { document.getElementById(target).textContent = dollars(counts(form).total); };
+  form.addEventListener("input", update);
+  update();
+}
+
+function setUpDrawer() {
+  const flashed = store.getItem("vetpos.flash");
+  if (flashed) { document.getElementById("variance").textContent = flashed; store.removeItem("vetpos.flash"); }
+  const countForm = document.getElementById("count-form");
+  liveTotal(countForm, "count-total");
+  const first = countForm.querySelector("input");
+  if (first) first.focus();
+  const countCall = (call) => run(countForm, async () => {
+    const reply = await api("POST", "/api/drawer/" + call, { count: counts(countForm).count }, "drawer-" + call);
+    if (!reply.ok) fail(reply);
+    if (call === "close" || call === "recount") {
+      const result = reply.data.result || {};
+      flash("Counted " + (result.counted || "") + (result.overShort !== undefined ? " · over/short " + result.overShort : "") +
+        (reply.data.withinTolerance ? " · within tolerance" : reply.data.recountAllowed ? " · outside tolerance: recount once" : " · outside tolerance"));
+    } else {
+      flash(call === "open" ? "Drawer opened" : "Safe drop recorded");
+    }
+    location.reload();
+  });
+  countForm.querySelectorAll("button[data-call]").forEach((button) => button.addEventListener("click", () => countCall(button.dataset.call)));
+  countForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const primary = countForm.querySelector("button.primary[data-call]");
+    if (primary) countCall(primary.dataset.call);
+  });
+
+  const movementForm = document.getElementById("movement-form");
+  movementForm.querySelectorAll("button[data-call]").forEach((button) => button.addEventListener("click", () => run(movementForm, async () => {
+    const call = button.dataset.call;
+    const payload = call === "no-sale" ? { reason: value(movementForm, "reason") } : { amount: value(movementForm, "amount"), reason: value(movementForm, "reason") };
+    const reply = await api("POST", "/api/drawer/" + call, payload, "drawer-" + call);
+    if (!reply.ok) fail(reply);
+    flash(button.textContent + " recorded");
+    location.reload();
+  })));
+  movementForm.addEventListener("submit", (event) => { event.preventDefault(); });
+
+  const verifyForm = document.getElementById("verify-form");
+  if (!verifyForm) return;
+  liveTotal(verifyForm, "keep-total");
+  verifyForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(verifyForm, async () => {
+      const payload = {};
+      const keep = counts(verifyForm).count;
+      if (Object.keys(keep).length) payload.keep = keep;
+      if (value(verifyForm, "note")) payload.note = value(verifyForm, "note");
+      if (value(verifyForm, "employee")) payload.approval = { employee: value(verifyForm, "employee"), pin: value(verifyForm, "pin") };
+      const reply = await api("POST", "/api/drawer/verify", payload, "drawer-verify");
+      if (!reply.ok) fail(reply);
+      location.assign("/reports?z=" + encodeURIComponent(reply.data.zNumber) + "&drawer=" + encodeURIComponent(reply.data.drawer));
+    });
+  });
+}
+
+// ---- reports and books -----------------------------------------------------------------------------------------
+
+// Any JSON as nested tables and lists; text only (textContent), never markup.
+function renderData(value) {
+  if (Array.isArray(value)) {
+    const list = document.createElement("ol");
+    list.className = "data";
+    if (value.length === 0) { const none = document.createElement("span"); none.className = "muted"; none.textContent = "none"; return none; }
+    for (const entry of value) { const item = document.createElement("li"); item.append(renderData(entry)); list.append(item); }
+    return list;
+  }
+  if (value !== null && typeof value === "object") {
+    const table = document.createElement("table");
+    table.className = "data";
+    for (const key of Object.keys(value).sort()) {
+      const row = table.insertRow();
+      const head = document.createElement("th");
+      head.scope = "row";
+      head.textContent = key;
+      row.append(head);
+      row.insertCell().append(renderData(value[key]));
+    }
+    return table;
+  }
+  return document.createTextNode(value === null ? "—" : String(value));
+}
+
+function setUpReports() {
+  const form = document.getElementById("report-form");
+  const output = document.getElementById("report-output");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(form, async () => {
+      const kind = value(form, "kind");
+      const date = value(form, "date");
+      const query = date ? (kind === "reconcile" ? "?from=" : "?date=") + date : "";
+      const path = kind === "x" ? "/api/drawer/x" : "/api/reports/" + kind + query;
+      const reply = await api("GET", path);
+      if (!reply.ok) fail(reply);
+      const title = document.createElement("h2");
+      title.textContent = form.querySelector("#report-kind option:checked").textContent + (date ? " · " + date : "");
+      output.replaceChildren(title, renderData(reply.data));
+    });
+  });
+  document.getElementById("show-z").addEventListener("click", () => run(form, async () => {
+    const number = value(form, "z");
+    if (!/^\d+$/.test(number)) throw new Error("z: give the Z number");
+    location.assign("/reports?z=" + number);
+  }));
+}
+
+function setUpBooks() {
+  const exportForm = document.getElementById("export-form");
+  exportForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(exportForm, async () => {
+      const from = value(exportForm, "from");
+      if (!from) throw new Error("from: choose the first day");
+      const to = value(exportForm, "to");
+      const format = value(exportForm, "format");
+      const response = await fetch("/api/exports/" + format + "?from=" + from + (to ? "&to=" + to : ""), { headers: { "Authorization": "Bearer " + token() } });
+      if (response.status === 401) return signedOut();
+      if (!response.ok) { const data = await response.json().catch(() => ({})); throw new Error(data.error || "export failed"); }
+      const disposition = response.headers.get("Content-Disposition") || "";
+      const named = /filename="?([^";]+)"?/.exec(disposition);
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = named ? named[1] : "vetpos-" + from + "." + format;
+      document.body.append(link);
+      link.click();
+      link.remove();
+    });
+  });
+
+  const importForm = document.getElementById("import-form");
+  const progress = document.getElementById("import-progress");
+  importForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(importForm, () => new Promise((resolve, reject) => {
+      const file = document.getElementById("import-file").files[0];
+      if (!file) return reject(new Error("file: choose a file"));
+      const action = "import-" + file.name + "-" + file.size;
+      if (!pendingKeys.has(action)) pendingKeys.set(action, crypto.randomUUID());
+      const request = new XMLHttpRequest();
+      request.open("POST", "/api/imports/" + value(importForm, "kind") + "?name=" + encodeURIComponent(file.name));
+      request.setRequestHeader("Authorization", "Bearer " + token());
+      request.setRequestHeader("Idempotency-Key", pendingKeys.get(action));
+      progress.hidden = false;
+      progress.value = 0;
+      request.upload.addEventListener("progress", (progressEvent) => {
+        if (progressEvent.lengthComputable) progress.value = Math.round(progressEvent.loaded / progressEvent.total * 100);
+      });
+      request.addEventListener("error", () => reject(new Error("The upload was interrupted; press Upload again to retry.")));
+      request.addEventListener("load", () => {
+        pendingKeys.delete(action);
+        let data = {};
+        try { data = JSON.parse(request.responseText); } catch (error) { data = { error: request.responseText }; }
+        if (request.status === 401) { signedOut(); return resolve(); }
+        if (request.status >= 300) return reject(new Error(data.error || "import failed"));
+        progress.value = 100;
+        document.getElementById("import-result").replaceChildren(renderData(data));
+        resolve();
+      });
+      request.send(file);
+    }));
+  });
+}
+
+// ---- start -----------------------------------------------------------------------------------------------------
+
+const setUps = { "sign-in": setUpSignIn, desk: setUpDesk, invoice: setUpInvoice, receipt: setUpReceipt, drawer: setUpDrawer, reports: setUpReports, books: setUpBooks };
+if (page !== "sign-in") setUpSignOut();
+if (setUps[page]) setUps[page]();
+if (page !== "sign-in" && page !== "receipt") setUpEvents();
