@@ -67,7 +67,11 @@ public actor TerminalEvents {
         )
         let id = UUID()
         opened += 1
-        subscribers[terminal, default: [:]][id] = Subscriber(continuation: continuation, invoice: invoice, order: opened)
+        subscribers[terminal, default: [:]][id] = Subscriber(
+            continuation: continuation,
+            invoice: invoice,
+            order: opened
+        )
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unsubscribe(terminal: terminal, id: id) }
         }

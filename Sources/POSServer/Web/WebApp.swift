@@ -18,7 +18,8 @@ struct WebApp: Sendable {
 
     func register(on router: Router<APIContext>) {
         router.get("/") { request, _ in
-            try await self.page(request, signedOut: true) { _ in SignInPage.render(returnPath: request.query("return")) }
+            try await self.page(request, signedOut: true) { _ in SignInPage.render(returnPath: request.query("return"))
+            }
         }
         router.get("/desk") { request, _ in
             try await self.page(request) { session in try await DeskPage.render(self.server.store, session) }
@@ -153,7 +154,10 @@ enum Layout {
             let links: [(String, String, Bool)] = [
                 ("/desk", "Desk", true),
                 ("/drawer", "Drawer", clerk.employee.role.may(.handleDrawer) || clerk.employee.role.may(.noSale)),
-                ("/reports", "Reports", clerk.employee.role.may(.viewReports) || clerk.employee.role.may(.handleDrawer)),
+                (
+                    "/reports", "Reports",
+                    clerk.employee.role.may(.viewReports) || clerk.employee.role.may(.handleDrawer)
+                ),
                 ("/books", "Books", clerk.employee.role.may(.exportData)),
             ]
             let items = links.filter(\.2).map { link -> HTML in

@@ -123,7 +123,8 @@ enum ReportsPage {
             }
             let drawer = request.query("drawer") ?? clerk.terminal
             let z = try await store.zReport(drawer: drawer, number: number, viewer: clerk)
-            zSection = "<section class=\"card\" id=\"z-report\"><h2>Z report \(number) · \(drawer)</h2>\(HTML.data(z))</section>"
+            zSection =
+                "<section class=\"card\" id=\"z-report\"><h2>Z report \(number) · \(drawer)</h2>\(HTML.data(z))</section>"
         }
         var history: HTML = ""
         if clerk.employee.role.may(.viewDrawerTotals) {

@@ -49,7 +49,11 @@ enum DeskPage {
             ? "<p class=\"muted\" id=\"no-open-invoices\">No open invoices.</p>"
             : "<table><thead><tr><th>Invoice</th><th>Client</th><th>Pets</th><th>Terminal</th><th>Total</th><th></th></tr></thead><tbody>\(rows)</tbody></table>"
         let choices = clients.map { record in
-            (value: record.client.id, label: "\(record.client.name) (\(record.client.id)) — \(record.patients.map(\.name).joined(separator: ", "))")
+            (
+                value: record.client.id,
+                label:
+                    "\(record.client.name) (\(record.client.id)) — \(record.patients.map(\.name).joined(separator: ", "))"
+            )
         }
         return Layout.page(
             "Desk",
