@@ -192,6 +192,8 @@ enum ReportsPage {
 /// `/books`: the bookkeeper's exports (downloaded through the API) and imports (uploaded with progress).
 enum BooksPage {
     static func render(_ store: Store, _ session: Sessions.Session?) async throws -> HTML {
+        guard let clerk = session?.clerk else { throw APIError(.unauthorized, "sign in first") }
+        try clerk.require(.exportData)
         let imported = try await store.importedFiles()
         let rows = imported.map { file -> HTML in
             "<tr><td>\(file.file)</td><td>\(file.kind)</td><td>\(file.format)</td><td class=\"num\">\(file.lines)</td><td class=\"num\">\(file.added)</td></tr>"

@@ -49,11 +49,20 @@ enum DeskPage {
             ? "<p class=\"muted\" id=\"no-open-invoices\">No open invoices.</p>"
             : "<table><thead><tr><th>Invoice</th><th>Client</th><th>Pets</th><th>Terminal</th><th>Total</th><th></th></tr></thead><tbody>\(rows)</tbody></table>"
         let choices = clients.map { record in
-            (
-                value: record.client.id,
-                label:
-                    "\(record.client.name) (\(record.client.id)) — \(record.patients.map(\.name).joined(separator: ", "))"
-            )
+            (value: record.client.id, label: "\(record.client.name) (\(record.client.id))")
+        }
+        let pets = clients.flatMap { record in
+            record.patients.map { patient -> HTML in
+                """
+                <option value="\(patient.id)" data-client="\(record.client.id)">\(patient.name) (\(patient.species))</option>
+                """
+            }
+        }
+        let items = try await store.catalog().filter(\.active).map { item -> HTML in
+            "<option value=\"\(item.code)\">\(item.name)</option>"
+        }
+        let providers = try await store.employees().filter(\.active).map {
+            (value: $0.id, label: "\($0.name) (\($0.id))")
         }
         return Layout.page(
             "Desk",
@@ -75,6 +84,13 @@ enum DeskPage {
             <option value="">Choose a client…</option>
             \(HTML.options(choices))
             </select>
+            <label for="checkin-pet">Pet</label>
+            <select id="checkin-pet" name="patient" required>\(pets)</select>
+            <label for="checkin-item">First line (item code)</label>
+            <input id="checkin-item" name="item" list="catalog-items" value="EXAM" autocapitalize="characters" required>
+            <datalist id="catalog-items">\(items)</datalist>
+            <label for="checkin-provider">Provider</label>
+            <select id="checkin-provider" name="provider">\(HTML.options(providers, selected: session?.clerk.employee.id))</select>
             <button id="new-invoice" type="submit" class="primary">Open invoice</button>
             </form>
             </section>

@@ -3,7 +3,7 @@
 //
 // Stable element ids (the browser tests use them; keep them):
 //   sign-in   #employee #pin #terminal #sign-in
-//   desk      #new-invoice #client #open-invoices
+//   desk      #new-invoice #client #checkin-pet #checkin-item #checkin-provider #open-invoices
 //   invoice   #line-search #add-line #pet #provider #quantity #search-results #lines, [data-pet="PATIENT"] per pet
 //             #discount-kind #discount-percent #discount-amount #discount-scope #discount-line #discount-code
 //             #apply-discount #pending-discounts #total #balance
@@ -203,10 +203,24 @@ function setUpEvents() {
 
 function setUpDesk() {
   const form = document.getElementById("check-in-form");
+  const client = document.getElementById("client");
+  const pet = document.getElementById("checkin-pet");
+  const showPets = () => {
+    let first = null;
+    for (const option of pet.options) {
+      option.hidden = option.dataset.client !== client.value;
+      if (!option.hidden && !first) first = option;
+    }
+    pet.value = first ? first.value : "";
+  };
+  client.addEventListener("change", showPets);
+  showPets();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(form, async () => {
-      const reply = await api("POST", "/api/invoices", { client: value(form, "client"), lines: [] }, "check-in");
+      if (!client.value) throw new Error("client: choose the client");
+      const line = { patient: value(form, "patient"), item: value(form, "item"), provider: value(form, "provider") };
+      const reply = await api("POST", "/api/invoices", { client: client.value, lines: [line] }, "check-in");
       if (!reply.ok) fail(reply);
       location.assign("/invoices/" + reply.data.number);
     });
