@@ -1,0 +1,92 @@
+"""Shared set-up of the browser scripts: the server's address and the staff from the environment (BrowserTests sets
+them), Debian's Chromium through Playwright (headless, 1280x800), screenshots and API look-ups."""
+import json
+import os
+import re
+import sys
+import urllib.request
+from contextlib import contextmanager
+
+from playwright.sync_api import sync_playwright
+
+URL = os.environ["VETPOS_URL"].rstrip("/")
+SCREENS = os.environ["VETPOS_SCREENS"]
+CHROMIUM = os.environ.get("VETPOS_CHROMIUM", "/usr/bin/chromium")
+STAFF = {role: (os.environ[f"VETPOS_{role}"], os.environ[f"VETPOS_{role}_PIN"]) for role in ("CSR", "CSR2", "MANAGER")}
+TIMEOUT_MS = 10_000
+
+
+@contextmanager
+def browser():
+    """A fresh browser context; pages fail on any uncaught script error."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(TIMEOUT_MS)
+        errors = []
+        context.on("weberror", lambda error: errors.append(str(error.error)))
+        try:
+            yield context
+        finally:
+            context.close()
+            chromium.close()
+        assert not errors, f"script errors in the page: {errors}"
+
+
+def shot(page, name):
+    path = os.path.join(SCREENS, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    print(f"screen {path}")
+
+
+def sign_in(page, role, terminal, screen=None):
+    employee, pin = STAFF[role]
+    page.goto(URL + "/")
+    page.fill("#employee", employee)
+    page.fill("#pin", pin)
+    page.fill("#terminal", terminal)
+    if screen:
+        shot(page, screen)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(r".*/desk$"))
+    return employee
+
+
+def api(method, path, token=None, body=None, key=None):
+    """A call of the JSON API; returns (status, JSON body)."""
+    request = urllib.request.Request(URL + path, method=method)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if key:
+        request.add_header("Idempotency-Key", key)
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, data=data, timeout=15) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def token(role, terminal):
+    employee, pin = STAFF[role]
+    status, body = api("POST", "/api/sessions", body={"employee": employee, "pin": pin, "terminal": terminal})
+    assert status == 201, f"sign-in of {employee}: {status} {body}"
+    return body["token"]
+
+
+def money(text):
+    """'$1,234.50' -> 123450 (cents)."""
+    match = re.search(r"(-?)\$?([0-9,]+)\.([0-9]{2})", text)
+    assert match, f"no amount in {text!r}"
+    cents = int(match.group(2).replace(",", "")) * 100 + int(match.group(3))
+    return -cents if match.group(1) else cents
+
+
+def passed(name):
+    print(f"PASS {name}")
+    sys.stdout.flush()
