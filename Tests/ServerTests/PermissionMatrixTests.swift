@@ -16,10 +16,14 @@ import Testing
         let uri = route.path.replacingOccurrences(of: "{number}", with: "1")
             .replacingOccurrences(of: "{id}", with: route.path.hasPrefix("/api/clients") ? "OWNER" : "X-1")
             .replacingOccurrences(of: "{format}", with: "csv")
+            .replacingOccurrences(of: "{terminal}", with: "FRONT-1")  // the terminal api.signIn uses
         let query: String =
             switch route.path {
             case "/api/exports/{format}", "/api/reports/reconcile": "?from=2025-03-04"
             case "/api/reports/day", "/api/reports/deposit", "/api/reports/batches": "?date=2025-03-04"
+            // Past the checks, then a 400 before the event stream starts (a router test cannot read a stream that
+            // never ends).
+            case "/api/terminals/{terminal}/events": "?invoice=0"
             default: ""
             }
         let body: String =
@@ -30,6 +34,7 @@ import Testing
             case "/api/checkouts":
                 #"{"client": "OWNER", "lines": [{"patient": "REX", "item": "EXAM", "provider": "VET"}]}"#
             case "/api/drawer/no-sale": #"{"reason": "change for the parking meter"}"#
+            case "/api/terminals/{terminal}/scans": #"{"code": "TOY"}"#
             case "/api/drawer/paid-in", "/api/drawer/paid-out": #"{"amount": "5.00", "reason": "change from the bank"}"#
             default: "{}"
             }

@@ -76,9 +76,9 @@ extension APIServer {
     /// Looks the code up (barcode first, then item code); adds a line of it to the invoice named in the body or
     /// selected by the terminal's page; tells the terminal either way. An unknown code adds nothing: a 404.
     func scan(_ call: APICall) async throws -> Response {
+        let body = try call.decode(ScanBody.self)
         let terminal = try call.ownTerminal()
         let clerk = try call.clerk
-        let body = try call.decode(ScanBody.self)
         let code = body.code.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !code.isEmpty else { throw POSError.invalid(field: "body, code", reason: "must not be empty") }
         var found = try await store.item(barcode: code)
