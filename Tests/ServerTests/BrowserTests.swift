@@ -8,6 +8,7 @@ import Testing
 /// holds, and leave a screenshot of every screen in `test-output/screens/`.
 @Suite(.serialized) struct BrowserTests {
     static let scripts = [
+        // checkout_split_tender.py and discount_approval.py (flows a and b) join once they pass against the pages.
         "sign_in.py"
     ]
 
