@@ -144,7 +144,8 @@ enum ProcessRun {
         _ arguments: [String],
         environment extra: [String: String] = [:],
         timeout: Duration,
-        outputFile: URL? = nil
+        outputFile: URL? = nil,
+        directory: URL? = nil
     ) throws -> Result {
         let file =
             outputFile
@@ -155,6 +156,7 @@ enum ProcessRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         process.standardOutput = handle
         process.standardError = handle

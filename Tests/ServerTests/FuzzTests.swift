@@ -34,7 +34,8 @@ import Testing
             ],
             environment: ["NO_COLOR": "1"],
             timeout: .seconds(150),
-            outputFile: output.appendingPathComponent("schemathesis.txt")
+            outputFile: output.appendingPathComponent("schemathesis.txt"),
+            directory: output  // its .schemathesis cache stays in test-output/
         )
         let stillRunning = server.isRunning
         let serverErrors = try server.serverErrors()
