@@ -40,9 +40,24 @@ let package = Package(
         // Composition root and the command tree.
         .target(
             name: "POSApp",
-            dependencies: ["POSCore", "POSReports", "POSStorage", "POSSecurity", argumentParser],
+            dependencies: ["POSCore", "POSReports", "POSStorage", "POSSecurity", "POSDevices", argumentParser],
             swiftSettings: strict
         ),
+        // Devices: libcups and libusb as system libraries, and the drivers that own them (Drivers/README.md).
+        .systemLibrary(name: "CCups", path: "Drivers/CCups", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(
+            name: "CLibUSB",
+            path: "Drivers/CLibUSB",
+            pkgConfig: "libusb-1.0",
+            providers: [.apt(["libusb-1.0-0-dev"])]
+        ),
+        .target(
+            name: "POSDevices",
+            dependencies: ["POSCore", "CCups", "CLibUSB"],
+            path: "Drivers/POSDevices",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DeviceTests", dependencies: ["POSDevices", "POSTestSupport"], swiftSettings: strict),
         .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
         // Generators and fixtures shared by tests, the demo and the benchmarks.
         .target(name: "POSTestSupport", dependencies: ["POSCore"], swiftSettings: strict),

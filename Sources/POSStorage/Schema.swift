@@ -23,6 +23,9 @@ enum Schema {
         migrator.registerMigration("v5: settlements and bank statements") { db in
             try db.execute(sql: settlements)
         }
+        migrator.registerMigration("v7 print queue") { db in
+            try db.execute(sql: printing)
+        }
         return migrator
     }
 
