@@ -59,6 +59,21 @@ let package = Package(
         ),
         .testTarget(name: "DeviceTests", dependencies: ["POSDevices", "POSTestSupport"], swiftSettings: strict),
         .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
+        // Receipt layouts (Receipts/Layouts) rendered to ESC/POS, plain text and HTML (Receipts/README.md).
+        .target(
+            name: "POSReceipts",
+            dependencies: ["POSCore", "POSReports"],
+            path: "Receipts",
+            exclude: ["README.md"],
+            resources: [.copy("Layouts")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "POSReceiptsTests",
+            dependencies: ["POSReceipts", "POSReports", "POSTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         // Generators and fixtures shared by tests, the demo and the benchmarks.
         .target(name: "POSTestSupport", dependencies: ["POSCore"], swiftSettings: strict),
 
