@@ -40,7 +40,9 @@ let package = Package(
         // Composition root and the command tree.
         .target(
             name: "POSApp",
-            dependencies: ["POSCore", "POSReports", "POSStorage", "POSSecurity", "POSDevices", argumentParser],
+            dependencies: [
+                "POSCore", "POSReports", "POSStorage", "POSSecurity", "POSDevices", "POSReceipts", argumentParser,
+            ],
             swiftSettings: strict
         ),
         // Devices: libcups and libusb as system libraries, and the drivers that own them (Drivers/README.md).
@@ -57,7 +59,11 @@ let package = Package(
             path: "Drivers/POSDevices",
             swiftSettings: strict
         ),
-        .testTarget(name: "DeviceTests", dependencies: ["POSDevices", "POSTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DeviceTests",
+            dependencies: ["POSDevices", "POSReceipts", "POSTestSupport"],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
         // Receipt layouts (Receipts/Layouts) rendered to ESC/POS, plain text and HTML (Receipts/README.md).
         .target(

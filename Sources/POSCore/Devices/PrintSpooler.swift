@@ -28,6 +28,8 @@ public struct PrintSpooler: Sendable {
         public var failed: [Int64] = []
         /// Why jobs wait or failed, in words for the desk (one line each).
         public var problems: [String] = []
+        /// The queues that hold their jobs back, with why.
+        public var blocked: [String: String] = [:]
 
         public init() {}
 
@@ -50,6 +52,7 @@ public struct PrintSpooler: Sendable {
                 continue
             }
         }
+        report.blocked = blocked
         return report
     }
 
@@ -65,6 +68,7 @@ public struct PrintSpooler: Sendable {
             total.inServer = pass.inServer
             total.waiting = pass.waiting
             total.problems = pass.problems
+            total.blocked = pass.blocked
             if pass.isSettled || clock.now >= deadline { return total }
             try await Task.sleep(for: .milliseconds(50))
         }

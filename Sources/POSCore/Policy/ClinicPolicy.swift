@@ -15,6 +15,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
     public var dayCutoff: Int
     /// Address, phone, footer and paper width of the printed receipts.
     public var receipt: ReceiptSettings
+    /// The devices at each terminal (printer queue, drawer connection, scanner), by terminal id.
+    public var terminals: [String: TerminalDevices] = [:]
 
     public init(
         clinicName: String = "VetPOS Animal Hospital",
@@ -45,7 +47,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
     public func ceiling(for role: Role) -> Percent { discountCeilings[role] ?? Percent(basisPoints: 0) }
 
     enum CodingKeys: String, CodingKey {
-        case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer, dayCutoff, receipt
+        case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer, dayCutoff, receipt, terminals
     }
 
     // Ceilings are keyed by role name, so the JSON is an object whose keys sort, not an array in hash order.
@@ -72,6 +74,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         dayCutoff = try container.decodeIfPresent(Int.self, forKey: .dayCutoff) ?? 0
         // Clinics set up before receipts existed print their name only, on 48 columns.
         receipt = try container.decodeIfPresent(ReceiptSettings.self, forKey: .receipt) ?? ReceiptSettings()
+        // Clinics set up before devices existed have none configured.
+        terminals = try container.decodeIfPresent([String: TerminalDevices].self, forKey: .terminals) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,6 +90,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         try container.encode(drawer, forKey: .drawer)
         try container.encode(dayCutoff, forKey: .dayCutoff)
         try container.encode(receipt, forKey: .receipt)
+        try container.encode(terminals, forKey: .terminals)
     }
 
     public func validate() throws(POSError) {
@@ -96,6 +101,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         }
         try drawer.validate()
         try receipt.validate()
+        for (terminal, devices) in terminals { try devices.validate(terminal: terminal) }
         guard !refundApprovalThreshold.isNegative else {
             throw .invalid(field: "refundApprovalThreshold", reason: "must not be negative")
         }
