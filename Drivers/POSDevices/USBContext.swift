@@ -128,8 +128,15 @@ public actor USBContext {
 
     /// Opens the device and claims interface 0, detaching a kernel driver (usbhid, for a scanner) first.
     public func open(vendor: UInt16, product: UInt16) throws(DeviceFailure) -> Int {
-        let context = try live()
-        guard let handle = libusb_open_device_with_vid_pid(context, vendor, product) else {
+        var found = libusb_open_device_with_vid_pid(try live(), vendor, product)
+        if found == nil, handles.isEmpty, let stale = context {
+            // Where no hotplug events arrive, the context's device list is the one it started with: a device plugged
+            // back in is found by a new context.
+            libusb_exit(stale)
+            context = nil
+            found = libusb_open_device_with_vid_pid(try live(), vendor, product)
+        }
+        guard let handle = found else {
             throw DeviceFailure(
                 .unreachable,
                 "USB device \(USBDeviceInfo.hex(vendor)):\(USBDeviceInfo.hex(product)) is not connected"
