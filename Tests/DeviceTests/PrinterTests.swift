@@ -168,5 +168,24 @@ struct PrinterTests {
         #expect(
             done.stdout.split(separator: "\n").allSatisfy { $0.contains("\tprinted\t") && $0.contains("attempts 1") }
         )
+
+        // A copy, marked as such and journaled with who asked for it.
+        let printedBefore = Self.captured(server).count
+        let copy = try await desk.ok(["reprint", String(numbers[0])], as: Desk.csr)
+        #expect(copy.stdout.hasSuffix("Printed 1, printing 0, waiting 0, failed 0.\n"), "\(copy)")
+        let copyBytes = try await Self.waitForBytes(after: printedBefore, server)
+        let reprinted = try await Self.decode(Data(copyBytes.dropFirst(printedBefore)))
+        let copyText = try #require(reprinted.receipts.first).joined(separator: "\n")
+        #expect(copyText.contains("COPY") && copyText.contains("Invoice \(numbers[0]) "))
+        let journal = try await desk.ok(["journal", "show"])
+        #expect(journal.stdout.contains("receipt.reprinted"))
+
+        // A queue that does not exist is refused before anything is stored.
+        let bad = try await desk.run(["print-test", "no-such-queue"], as: Desk.csr)
+        #expect(bad.status == 2)
+        #expect(
+            bad.stderr == "vetpos: error: queue: printer queue no-such-queue does not exist on \(server.cupsServer)\n"
+        )
+        #expect(try await desk.ok(["print", "queue", "--all"]).stdout.split(separator: "\n").count == 4)
     }
 }

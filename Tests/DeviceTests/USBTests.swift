@@ -69,7 +69,9 @@ struct Emulator: Sendable {
         }
     }
 
-    private func link(_ away: String) throws -> String { try String(contentsOfFile: away + "/scanner-name", encoding: .utf8) }
+    private func link(_ away: String) throws -> String {
+        try String(contentsOfFile: away + "/scanner-name", encoding: .utf8)
+    }
 }
 
 @Suite(
@@ -80,14 +82,20 @@ struct USBTests {
     func desk(_ label: String) async throws -> (Desk, Emulator) {
         let emulator = try #require(Emulator(), "not running under pos_usb_emu")
         let desk = try await Desk.make(label)
-        try await desk.ok(["settings", "devices", "--printer", "none", "--drawer", "usb", "--scanner"], as: Desk.manager)
+        try await desk.ok(
+            ["settings", "devices", "--printer", "none", "--drawer", "usb", "--scanner"],
+            as: Desk.manager
+        )
         return (desk, emulator)
     }
 
     @Test func scannedBarcodesLandOnTheOpenInvoiceAndAnUnplugIsSurvived() async throws {
         let (desk, emulator) = try await desk("scan")
         defer { desk.remove() }
-        let opened = try await desk.ok(["invoice", "open", "--client", "OWNER", "--line", "REX:EXAM:CSR"], as: Desk.csr)
+        let opened = try await desk.ok(
+            ["invoice", "open", "--client", "OWNER", "--line", "REX:EXAM:CSR"],
+            as: Desk.csr
+        )
         let invoice = try JSONDecoder().decode(InvoiceView.self, from: Data(opened.stdout.utf8))
 
         let scan = try LiveRun(desk, ["scan", "--count", "3", "--seconds", "60"], as: Desk.csr)
