@@ -8,6 +8,9 @@ public actor CUPSClient: ReceiptPrinter {
     private let executor = QueueExecutor(label: "vetpos.cups")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
+    /// The process's one owner of libcups: libcups keeps per-thread and global state, so every call goes through it.
+    public static let shared = CUPSClient()
+
     public init() {}
 
     /// Where requests go: `host:port` or a socket path, for messages.

@@ -40,6 +40,9 @@ public actor USBContext {
     private var handles: [Int: OpaquePointer] = [:]
     private var nextHandle = 1
 
+    /// The process's one owner of libusb.
+    public static let shared = USBContext()
+
     public init() {}
 
     isolated deinit {

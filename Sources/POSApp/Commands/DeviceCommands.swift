@@ -14,7 +14,7 @@ struct DevicesCommand: VetPOSCommandBody {
 
     func execute() async throws {
         let policy = try await database.openStore().policy()
-        let cups = CUPSClient()
+        let cups = CUPSClient.shared
         do throws(DeviceFailure) {
             let queues = try await cups.queues()
             print("CUPS queues on \(await cups.server): \(queues.count)")
@@ -26,7 +26,7 @@ struct DevicesCommand: VetPOSCommandBody {
             print("CUPS: \(error.message)")
         }
         do throws(DeviceFailure) {
-            let usb = try await USBContext().devices().filter { $0.role != .other }
+            let usb = try await USBContext.shared.devices().filter { $0.role != .other }
             print("USB devices: \(usb.count)")
             for device in usb {
                 print(
@@ -56,7 +56,7 @@ enum Printing {
     ) async throws {
         // A queue that does not exist is bad input, refused before anything is stored.
         do throws(DeviceFailure) {
-            _ = try await CUPSClient().status(queue: request.queue)
+            _ = try await CUPSClient.shared.status(queue: request.queue)
         } catch  where error.kind == .noSuchQueue {
             throw POSError.invalid(field: "queue", reason: error.message)
         } catch {

@@ -27,7 +27,7 @@ struct ScanCommand: VetPOSCommandBody {
         if let devices = try await store.policy().terminals[clerk.terminal], !devices.scanner {
             throw POSError.conflict("terminal \(clerk.terminal) has its scanner turned off in the settings")
         }
-        let scanner = USBBarcodeScanner(usb: USBContext())
+        let scanner = USBBarcodeScanner(usb: USBContext.shared)
         let clock = ContinuousClock()
         let deadline = seconds.map { clock.now.advanced(by: .seconds($0)) }
         var read = 0

@@ -72,10 +72,10 @@ struct TerminalHardware {
         let drawer: any CashDrawer
         switch devices.drawer {
         case .none: return
-        case .usb: drawer = USBCashDrawer(usb: USBContext())
+        case .usb: drawer = USBCashDrawer(usb: USBContext.shared)
         case .printer:
             guard let queue = devices.printerQueue else { return }
-            drawer = PrinterKickDrawer(cups: CUPSClient(), queue: queue)
+            drawer = PrinterKickDrawer(cups: CUPSClient.shared, queue: queue)
         }
         do throws(DeviceFailure) {
             try await drawer.kick()
@@ -96,7 +96,7 @@ struct TerminalHardware {
         quiet: Bool = false
     ) async -> PrintSpooler.Report? {
         do {
-            let report = try await PrintSpooler(jobs: store, printer: CUPSClient())
+            let report = try await PrintSpooler(jobs: store, printer: CUPSClient.shared)
                 .deliver(queue: queue, waitingUpTo: milliseconds)
             if !quiet { for problem in report.problems { warn(problem) } }
             return report
