@@ -1,3 +1,4 @@
+import Foundation
 import POSCore
 import POSTestSupport
 import Testing
@@ -128,5 +129,22 @@ import Testing
     ])
     func opensOnlyForCashChecksChangeAndDrawerMovements(opening: DrawerOpening, opens: Bool) {
         #expect(opening.opensDrawer == opens)
+    }
+}
+
+@Suite struct TerminalDevicesTests {
+    @Test func policiesStoredBeforeDevicesStillDecode() throws {
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ClinicPolicy())) as? [String: Any] ?? [:]
+        json["terminals"] = nil
+        let old = try JSONSerialization.data(withJSONObject: json)
+        #expect(try JSONDecoder().decode(ClinicPolicy.self, from: old).terminals.isEmpty)
+    }
+
+    @Test func aKickPortDrawerNeedsAPrinterAndQueueNamesAreChecked() {
+        #expect(throws: POSError.self) { try TerminalDevices(drawer: .printer).validate(terminal: "FRONT-1") }
+        #expect(throws: POSError.self) { try TerminalDevices(printerQueue: "front desk").validate(terminal: "FRONT-1") }
+        #expect(throws: Never.self) {
+            try TerminalDevices(printerQueue: "front", drawer: .printer, scanner: true).validate(terminal: "FRONT-1")
+        }
     }
 }
