@@ -117,6 +117,15 @@ struct PrinterTests {
 
         let queue = try await desk.ok(["print", "queue", "--all"])
         #expect(queue.stdout.hasPrefix("1\tprinted\t\(server.queue)\tinvoice \(invoice.number)\tattempts 1\tcups job "))
+
+        let test = try await desk.ok(["print-test", server.queue], as: Desk.csr)
+        #expect(
+            test.stdout
+                == "Queued print job 2 (test page) for \(server.queue).\nPrinted 1, printing 0, waiting 0, failed 0.\n"
+        )
+        let page = try await Self.waitForBytes(after: bytes.count, server)
+        let pageText = try #require(try await Self.decode(Data(page.dropFirst(bytes.count))).receipts.first)
+        #expect(pageText.contains("VetPOS printer test"))
     }
 
     @Test func aStoppedPrinterHoldsReceiptsThenPrintsEachOnceInOrder() async throws {

@@ -143,10 +143,17 @@ struct USBTests {
         #expect(cash.stderr == "vetpos: drawer FRONT-1 is open\n", "the drawer's own status, read back over USB")
         try await emulator.send("close-drawer")
 
-        let noSale = try await desk.ok(["drawer", "no-sale", "--reason", "change for the parking meter"], as: Desk.csr)
-        #expect(noSale.stdout.hasPrefix("No-sale recorded: change for the parking meter"))
+        let noSale = ["drawer", "no-sale", "--reason", "change for the parking meter", "--id", "no-sale-0001"]
+        #expect(
+            try await desk.ok(noSale, as: Desk.csr).stdout.hasPrefix("No-sale recorded: change for the parking meter")
+        )
         #expect(try await emulator.waitFor("kicks", kicks + 2))
         try await emulator.send("close-drawer")
+        // Sent again (a retry after a lost answer): the same answer, and the drawer stays shut.
+        #expect(
+            try await desk.ok(noSale, as: Desk.csr).stdout.hasPrefix("No-sale recorded: change for the parking meter")
+        )
+        #expect(emulator.value("kicks") == kicks + 2)
 
         // Someone without the permission gets a refusal, and the drawer stays shut.
         try await desk.ok(

@@ -26,6 +26,8 @@ struct CheckoutCommand: VetPOSCommandBody {
         let hardware = try await TerminalHardware.at(clerk.terminal, store: store)
         guard jsonl else {
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: data, source: source)
+            // A replay returns the first result: the drawer must not open again.
+            let replay = hardware == nil ? false : try await store.commandExists(request.id)
             let view: InvoiceView
             do {
                 view = try await store.checkout(request, by: clerk)
@@ -33,13 +35,15 @@ struct CheckoutCommand: VetPOSCommandBody {
                 throw error.located(at: source)
             }
             print(try Output.json(view))
-            await hardware?.sold(view, commandID: request.id, by: clerk)
+            if !replay { await hardware?.sold(view, commandID: request.id, by: clerk) }
             return
         }
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
         where !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) {
             let here = "\(source) line \(index + 1)"
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: Data(line), source: here)
+            // A replay returns the first result: the drawer must not open again.
+            let replay = hardware == nil ? false : try await store.commandExists(request.id)
             let view: InvoiceView
             do {
                 view = try await store.checkout(request, by: clerk)
@@ -48,7 +52,7 @@ struct CheckoutCommand: VetPOSCommandBody {
             }
             // One line per committed checkout: a reader that saw the line may rely on it being stored.
             FileHandle.standardOutput.write(Data((try Output.json(view, pretty: false) + "\n").utf8))
-            await hardware?.sold(view, commandID: request.id, by: clerk)
+            if !replay { await hardware?.sold(view, commandID: request.id, by: clerk) }
         }
     }
 }
@@ -72,10 +76,11 @@ struct RefundCommand: VetPOSCommandBody {
         let request = try RequestDecoder.decode(RefundRequest.self, from: data, source: source)
         let store = try database.openStore()
         let clerk = try await signIn.signIn(store)
+        let replay = try await store.commandExists(request.id)
         let view = try await store.refund(request, by: clerk)
         print(try Output.json(view))
         // The refund just recorded: the newest refund on the invoice.
-        if let refund = view.payments.filter({ $0.kind == .refund }).max(by: { $0.number < $1.number }) {
+        if !replay, let refund = view.payments.filter({ $0.kind == .refund }).max(by: { $0.number < $1.number }) {
             try await TerminalHardware.at(clerk.terminal, store: store)?.committed(
                 .payment(tenders: [refund.tender], change: .zero),
                 receipt: { try $0.refund(refund, of: view) },

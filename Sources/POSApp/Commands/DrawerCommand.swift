@@ -130,6 +130,7 @@ struct DrawerCommand: AsyncParsableCommand {
             }
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
+            let replay = try await store.commandExists(id)
             let event = try await store.recordDrawerMovement(
                 kind,
                 amount: value,
@@ -140,9 +141,12 @@ struct DrawerCommand: AsyncParsableCommand {
             )
             let what = kind == .paidIn ? "Paid in" : "Paid out"
             print("\(what) \(value.formatted) — \(event.reason ?? "") (event \(event.sequence)).")
-            try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(
-                for: kind == .paidIn ? .paidIn : .paidOut
-            )
+            // A replay returns the first result: the drawer must not open again.
+            if !replay {
+                try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(
+                    for: kind == .paidIn ? .paidIn : .paidOut
+                )
+            }
         }
     }
 
@@ -184,6 +188,7 @@ struct DrawerCommand: AsyncParsableCommand {
         func execute() async throws {
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
+            let replay = try await store.commandExists(id)
             // Recorded (permission-checked, with who and why) before the drawer opens.
             let event = try await store.recordDrawerMovement(
                 .noSale,
@@ -192,7 +197,7 @@ struct DrawerCommand: AsyncParsableCommand {
                 by: clerk
             )
             print("No-sale recorded: \(event.reason ?? "") (event \(event.sequence)).")
-            try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(for: .noSale)
+            if !replay { try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(for: .noSale) }
         }
     }
 
