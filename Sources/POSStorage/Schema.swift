@@ -23,7 +23,10 @@ enum Schema {
         migrator.registerMigration("v5: settlements and bank statements") { db in
             try db.execute(sql: settlements)
         }
-        migrator.registerMigration("v7 print queue") { db in
+        migrator.registerMigration("v6: reconciliation decisions") { db in
+            try db.execute(sql: reconciliation)
+        }
+        migrator.registerMigration("v7: print queue") { db in
             try db.execute(sql: printing)
         }
         return migrator

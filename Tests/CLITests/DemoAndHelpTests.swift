@@ -18,7 +18,7 @@ import Testing
             // The close of the day and the days after: blind close, Z report, deposit slip, batches, matching.
             "Blind close by", "Z report #1", "Float left in the drawer", "BANK DEPOSIT SLIP", "CARD BATCHES",
             "Wrote and imported", "payoutToBank [id]", "slipToBank [id]", "processorDebitToExplain",
-            "-CC $587.00 — batch closed",
+            "-CC $587.00 — batch closed", "SETTLEMENT AND BANK", "MATCHED", "(CareCredit pays later than cards)",
         ] {
             #expect(
                 result.stdout.contains(fragment),

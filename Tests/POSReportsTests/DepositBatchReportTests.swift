@@ -137,7 +137,7 @@ import Testing
         #expect(
             rows[4] == [
                 "batch", "2025-03-14", "PAX-1-20250314-01", "PAX-1", "B0314", "2025-03-14", "credit", "visa", "3",
-                "700.00", "-10.00", "690.00",
+                "700.00", "-10.00", "690.00", "", "", "", "", "", "", "",
             ]
         )
         let batchNet = try rows.filter { $0[0] == "batch" }.map { try #require(Money(parsing: $0[11])) }.sum()

@@ -159,7 +159,7 @@ import Testing
             batches: [],
             entries: [
                 ProcessorEntryItem(
-                    id: "cb1",
+                    id: "stripe:dp_1001",
                     payout: "P9",
                     kind: .chargeback,
                     gross: .cents(-75_00),
@@ -171,12 +171,22 @@ import Testing
             payouts: [PayoutItem(id: "P8", net: .cents(400_00), expected: Self.date("2025-03-17"))],
             slips: [],
             bank: [
-                BankLineItem(id: "d1", amount: .cents(-90_00), date: Self.date("2025-03-18"), text: "DISPUTE"),
+                BankLineItem(
+                    id: "d1",
+                    amount: .cents(-90_00),
+                    date: Self.date("2025-03-18"),
+                    text: "STRIPE DISPUTE dp_1001"
+                ),
+                // The same amount again, naming no dispute: not taken for it.
+                BankLineItem(id: "d3", amount: .cents(-90_00), date: Self.date("2025-03-18"), text: "INSURANCE"),
                 BankLineItem(id: "d2", amount: .cents(-12_00), date: Self.date("2025-03-18"), text: "MONTHLY FEE"),
             ]
         )
-        #expect(result.matches.contains { $0.kind == .debitToEntry && $0.left == ["cb1"] && $0.right == ["d1"] })
+        #expect(
+            result.matches.contains { $0.kind == .debitToEntry && $0.left == ["stripe:dp_1001"] && $0.right == ["d1"] }
+        )
         #expect(result.findings.contains { $0.kind == .processorDebitToExplain && $0.items == ["d2"] })
+        #expect(result.findings.contains { $0.kind == .processorDebitToExplain && $0.items == ["d3"] })
         #expect(result.findings.contains { $0.kind == .unmatched && $0.items == ["P8"] })
     }
 

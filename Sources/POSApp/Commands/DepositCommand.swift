@@ -206,7 +206,7 @@ extension ReportCommand {
             let store = try database.openStore()
             let viewer = try await signIn.signIn(store)
             let day = try await DepositReports.day(date, store)
-            let report = DepositReports.report(try await store.cardBatchDay(day, viewer: viewer))
+            let report = try await DepositReports.batchMatching(day, store, viewer: viewer)
             switch format {
             case .text: print(report.text(calendar: try await store.policy().calendar()), terminator: "")
             case .csv: print(report.csv(), terminator: "")
@@ -329,6 +329,27 @@ enum DepositReports {
             batches: day.batches.map(batch),
             open: day.open.map(payment)
         )
+    }
+
+    /// The day's card batches with their settlement, fees, bank credit and status, as matched with everything
+    /// imported; statuses are as of today, or ten days after the day when it is further back.
+    static func batchMatching(_ day: BusinessDate, _ store: Store, viewer: Operator) async throws -> CardBatchReport {
+        var report = report(try await store.cardBatchDay(day, viewer: viewer))
+        let data = try await ReconciliationData.load(store, viewer: viewer, through: day)
+        let today = try await store.businessDate(atMillis: store.currentMillis)
+        let asOf = min(today, day.adding(days: ReconciliationData.lateArrivalDays))
+        let batches = data.inputs.batches.filter { $0.closedOn == day }
+        let settlements = BatchSettlement.of(batches, inputs: data.inputs, result: data.result, asOf: asOf)
+        report.settlement = CardBatchReport.Settlement(
+            asOf: asOf,
+            batches: settlements,
+            payouts: PayoutComposition.of(
+                Array(Set(settlements.flatMap(\.payouts))).sorted(),
+                inputs: data.inputs,
+                result: data.result
+            )
+        )
+        return report
     }
 
     /// The deposit slip as the receipt printer prints it.

@@ -114,7 +114,11 @@ extension DemoMorning {
         print("")
         print("Wrote and imported \(settlementFile.path) and \(bankFile.path).")
         print("")
-        let outcome = try await ReconcileReport.reconcile(store, viewer: manager, from: day, through: day)
+        let matching = try await DepositReports.batchMatching(day, store, viewer: manager)
+        print(matching.text(calendar: calendar), terminator: "")
+        print("")
+        // Through the day the credits arrived, so the bank's own debits of that day are listed too.
+        let outcome = try await ReconcileReport.reconcile(store, viewer: manager, from: day, through: nextBusinessDay)
         print(outcome.text, terminator: "")
     }
 

@@ -16,7 +16,7 @@ public enum Role: String, Codable, CaseIterable, Sendable {
         case .manager:
             Set(Permission.allCases)
         case .bookkeeper:
-            [.viewReports, .verifyJournal, .exportData, .backup, .viewDrawerTotals]
+            [.viewReports, .verifyJournal, .exportData, .backup, .viewDrawerTotals, .reconcile]
         }
     }
 
@@ -46,6 +46,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case verifyDrawer = "verify drawer closes and accept variances"
     case adjustDrawer = "record drawer adjustments"
     case viewDrawerTotals = "see expected cash of a drawer"
+    case reconcile = "match settlements and bank lines"
+    case overrideReconciliation = "write off unmatched items and undo matching decisions"
 }
 
 public struct Employee: Hashable, Sendable, Codable {

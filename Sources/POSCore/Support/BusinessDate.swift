@@ -27,6 +27,14 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return BusinessDate(String(format: "%04d-%02d-%02d", year, month, day))!
     }
 
+    /// Calendar days from this date to `other` (negative when `other` is earlier).
+    public func days(until other: BusinessDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+
+    var daysSinceEpoch: Int {
+        let parts = text.split(separator: "-").map { Int($0)! }
+        return Self.days(year: parts[0], month: parts[1], day: parts[2])
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
     static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -49,6 +49,8 @@ public struct CardBatchReport: Hashable, Sendable, Codable {
     public var batches: [CardBatch]
     public let open: [Open]
     public let reconciliation: Reconciliation
+    /// Filled in when settlement and bank files have been matched: the batch-matching columns.
+    public var settlement: Settlement?
 
     /// - Parameters:
     ///   - payments: every card payment of the day, each with the batch it is in by the day's end (nil: none).
@@ -111,17 +113,21 @@ public struct CardBatchReport: Hashable, Sendable, Codable {
         out.append(SlipText.row("  still open", reconciliation.systemOpen.formatted))
         out.append(SlipText.row("Day's batches", reconciliation.batches.formatted))
         out.append(SlipText.row("  of earlier days' payments", reconciliation.earlierInBatches.formatted))
+        if let settlement {
+            out.append(SlipText.rule("="))
+            out += settlement.lines()
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
     public static let csvHeader = [
         "section", "date", "batch", "terminal", "reference", "closed_on", "tender", "brand", "count", "sales",
-        "refunds",
-        "net",
+        "refunds", "net", "settled_gross", "fees", "settled_net", "payouts", "bank_credits", "status", "explanation",
     ]
 
     /// Rows by section: `system` (the day's card payments by tender and brand), `batch` (each batch closed that day,
-    /// by tender and brand), `open` (payments outside a closed batch at the day's end, by terminal, tender and brand).
+    /// by tender and brand), `open` (payments outside a closed batch at the day's end, by terminal, tender and brand),
+    /// and, once files are matched, `settlement` (each batch's settlement stream, in the last seven columns).
     public func csv() -> String {
         func row(
             _ section: String,
@@ -136,7 +142,7 @@ public struct CardBatchReport: Hashable, Sendable, Codable {
             [
                 section, date.text, batch, terminal, ReportCSV.text(reference), closedOn, total.tender.rawValue,
                 total.brand.rawValue, String(total.count), ReportCSV.amount(total.sales),
-                ReportCSV.amount(total.refunds), ReportCSV.amount(total.net),
+                ReportCSV.amount(total.refunds), ReportCSV.amount(total.net), "", "", "", "", "", "", "",
             ]
         }
         var rows: [[String]] = []
@@ -162,6 +168,7 @@ public struct CardBatchReport: Hashable, Sendable, Codable {
                 rows.append(row("open", batch: "", terminal: terminal.terminal, reference: "", closedOn: "", total))
             }
         }
+        rows += settlement?.csvRows(date: date) ?? []
         return ReportCSV.document(header: Self.csvHeader, rows: rows)
     }
 }

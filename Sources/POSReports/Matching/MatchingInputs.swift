@@ -128,3 +128,53 @@ public struct BankLineItem: Hashable, Sendable, Codable {
         self.text = text
     }
 }
+
+/// Everything matching looks at, from both sides.
+public struct ReconciliationInputs: Hashable, Sendable, Codable {
+    public var payments: [CardPaymentItem]
+    public var batches: [TerminalBatchItem]
+    public var entries: [ProcessorEntryItem]
+    public var payouts: [PayoutItem]
+    public var slips: [DepositSlipItem]
+    public var bank: [BankLineItem]
+
+    public init(
+        payments: [CardPaymentItem] = [],
+        batches: [TerminalBatchItem] = [],
+        entries: [ProcessorEntryItem] = [],
+        payouts: [PayoutItem] = [],
+        slips: [DepositSlipItem] = [],
+        bank: [BankLineItem] = []
+    ) {
+        self.payments = payments
+        self.batches = batches
+        self.entries = entries
+        self.payouts = payouts
+        self.slips = slips
+        self.bank = bank
+    }
+
+    /// What an item amounts to (signed, the clinic's view) and the day it is dated; nil when there is no such item.
+    public func lookUp(_ item: MatchItem) -> (amount: Money, date: BusinessDate)? {
+        switch item.kind {
+        case .payment: payments.first { "P\($0.id)" == item.id }.map { ($0.amount, $0.date) }
+        case .entry: entries.first { $0.id == item.id }.map { ($0.net, $0.date) }
+        case .payout: payouts.first { $0.id == item.id }.map { ($0.net, $0.expected) }
+        case .bank: bank.first { $0.id == item.id }.map { ($0.amount, $0.date) }
+        case .batch: batches.first { $0.id == item.id }.map { ($0.gross, $0.closedOn) }
+        case .slip: slips.first { $0.id == item.id }.map { ($0.total, $0.date) }
+        }
+    }
+
+    /// The inputs without the items people have already decided about.
+    public func removing(_ decided: Set<MatchItem>) -> ReconciliationInputs {
+        ReconciliationInputs(
+            payments: payments.filter { !decided.contains(MatchItem(.payment, "P\($0.id)")) },
+            batches: batches.filter { !decided.contains(MatchItem(.batch, $0.id)) },
+            entries: entries.filter { !decided.contains(MatchItem(.entry, $0.id)) },
+            payouts: payouts.filter { !decided.contains(MatchItem(.payout, $0.id)) },
+            slips: slips.filter { !decided.contains(MatchItem(.slip, $0.id)) },
+            bank: bank.filter { !decided.contains(MatchItem(.bank, $0.id)) }
+        )
+    }
+}

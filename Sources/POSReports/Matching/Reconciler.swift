@@ -4,8 +4,25 @@ import POSCore
 /// One match, with the rule that made it and whether a person must confirm it.
 public struct ReconciliationMatch: Hashable, Sendable, Codable {
     public enum Rule: String, Hashable, Sendable, Codable { case id, amountWindow, subset, manual }
-    public enum Kind: String, Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case paymentToEntry, payoutToBank, batchToBank, slipToBank, debitToEntry
+
+        /// What each side holds: VetPOS's or the processor's items on the left, what settles them on the right.
+        public var sides: (left: MatchItem.Kind, right: MatchItem.Kind) {
+            switch self {
+            case .paymentToEntry: (.payment, .entry)
+            case .payoutToBank: (.payout, .bank)
+            case .batchToBank: (.batch, .bank)
+            case .slipToBank: (.slip, .bank)
+            case .debitToEntry: (.entry, .bank)
+            }
+        }
+
+        /// The kind of match between items of these kinds; nil when they never settle each other.
+        public init?(left: MatchItem.Kind, right: MatchItem.Kind) {
+            guard let kind = Kind.allCases.first(where: { $0.sides == (left, right) }) else { return nil }
+            self = kind
+        }
     }
 
     public var kind: Kind
@@ -18,6 +35,13 @@ public struct ReconciliationMatch: Hashable, Sendable, Codable {
     public var suggestion: Bool
     /// What was compared, e.g. "net 1203.77 = bank 1203.77, B0314 in reference".
     public var detail: String
+    /// The recorded decision this match comes from; nil for a match made by the rules.
+    public var decision: Int64? = nil
+
+    /// The items of both sides, typed.
+    public var items: [MatchItem] {
+        left.map { MatchItem(kind.sides.left, $0) } + right.map { MatchItem(kind.sides.right, $0) }
+    }
 }
 
 /// Something matching could not settle: a gap, an ambiguity, an unexplained item.
@@ -31,11 +55,16 @@ public struct ReconciliationFinding: Hashable, Sendable, Codable {
     public var items: [String]
     public var amount: Money?
     public var detail: String
+    /// For an unmatched item: the item, to match or write off by hand, and the day it is carried forward from.
+    public var item: MatchItem? = nil
+    public var since: BusinessDate? = nil
 }
 
 public struct Reconciliation: Hashable, Sendable, Codable {
     public var matches: [ReconciliationMatch]
     public var findings: [ReconciliationFinding]
+    /// Write-offs in force: items a manager took out of matching, with the reason.
+    public var writtenOff: [ReconciliationDecision] = []
 }
 
 /// The matching stages of FORMATS.md §6: exact amounts only, deterministic, every leftover shown.
@@ -60,10 +89,10 @@ public enum Reconciler {
         // (auth code, last4, amount, day); unique hits only. A matched payment tells which batch its entry settles.
         var entriesUsed: Set<String> = []
         var batchOfEntry: [String: String] = [:]
+        // Candidates by amount, so a year of payments is not compared with a year of entries one by one.
+        let cardEntries = Dictionary(grouping: entries.filter { $0.kind == .charge || $0.kind == .refund }, by: \.gross)
         for payment in payments.sorted(by: { $0.id < $1.id }) {
-            let open = entries.filter {
-                !entriesUsed.contains($0.id) && ($0.kind == .charge || $0.kind == .refund) && $0.gross == payment.amount
-            }
+            let open = (cardEntries[payment.amount] ?? []).filter { !entriesUsed.contains($0.id) }
             let byReference = open.filter {
                 $0.paymentReference == "P\(payment.id)" || $0.paymentReference == "\(payment.id)"
             }
@@ -78,7 +107,7 @@ public enum Reconciler {
                     ReconciliationMatch(
                         kind: .paymentToEntry,
                         rule: .id,
-                        left: ["payment \(payment.id)"],
+                        left: ["P\(payment.id)"],
                         right: [candidates[0].id],
                         suggestion: false,
                         detail: byReference.isEmpty
@@ -90,7 +119,7 @@ public enum Reconciler {
                 findings.append(
                     ReconciliationFinding(
                         kind: .ambiguous,
-                        items: ["payment \(payment.id)"] + candidates.map(\.id),
+                        items: ["P\(payment.id)"] + candidates.map(\.id),
                         amount: payment.amount,
                         detail: "several processor entries fit payment \(payment.id)"
                     )
@@ -154,36 +183,28 @@ public enum Reconciler {
             }
         }
         var stillLeft: [PayoutItem] = []
+        var settledInWindow: Set<String> = []
         for payout in payoutsLeft {
-            let window = bank.filter {
-                !bankUsed.contains($0.id) && $0.amount == payout.net && inWindow($0.date, from: payout.expected)
-            }
-            if window.count == 1 {
-                bankUsed.insert(window[0].id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .payoutToBank,
-                        rule: .amountWindow,
-                        left: [payout.id],
-                        right: [window[0].id],
-                        suggestion: false,
-                        detail:
-                            "net \(payout.net) credited \(window[0].date), within \(settlementWindow) business days of \(payout.expected)"
-                    )
-                )
-            } else {
-                if window.count > 1 {
-                    findings.append(
-                        ReconciliationFinding(
-                            kind: .ambiguous,
-                            items: [payout.id] + window.map(\.id),
-                            amount: payout.net,
-                            detail: "\(window.count) bank credits of \(payout.net) fit payout \(payout.id)"
-                        )
-                    )
+            let matched = matchInWindow(
+                kind: .payoutToBank,
+                item: payout.id,
+                amount: payout.net,
+                bank: bank,
+                used: &bankUsed,
+                matches: &matches,
+                findings: &findings,
+                fits: { inWindow($0.date, from: payout.expected) },
+                rivals: { line in
+                    payoutsLeft.filter {
+                        $0.id != payout.id && !settledInWindow.contains($0.id) && $0.net == payout.net
+                            && inWindow(line.date, from: $0.expected)
+                    }.map(\.id)
+                },
+                detail: {
+                    "net \(payout.net) credited \($0.date), within \(settlementWindow) business days of \(payout.expected)"
                 }
-                stillLeft.append(payout)
-            }
+            )
+            if matched { settledInWindow.insert(payout.id) } else { stillLeft.append(payout) }
         }
         // Subset sums: one bank credit paying several payouts (a Monday covering the weekend).
         let ambiguousPayouts = Set(findings.filter { $0.kind == .ambiguous }.flatMap(\.items))
@@ -255,60 +276,68 @@ public enum Reconciler {
         }
 
         // Stage 5: deposit slips ↔ bank credits by slip id, else exact total on the slip date or two business days after.
-        var slipsLeft: [DepositSlipItem] = []
+        var slipsByWindow: [DepositSlipItem] = []
         for slip in slips.sorted(by: { ($0.date, $0.id) < ($1.date, $1.id) }) {
-            if let line = bank.first(where: {
-                !bankUsed.contains($0.id) && $0.amount == slip.total
-                    && containsToken(of: [normalised(slip.id)], in: $0.text)
-            }) {
-                bankUsed.insert(line.id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .slipToBank,
-                        rule: .id,
-                        left: [slip.id],
-                        right: [line.id],
-                        suggestion: false,
-                        detail: "slip id in '\(line.text)'"
-                    )
-                )
+            guard
+                let line = bank.first(where: {
+                    !bankUsed.contains($0.id) && $0.amount == slip.total
+                        && containsToken(of: [normalised(slip.id)], in: $0.text)
+                })
+            else {
+                slipsByWindow.append(slip)
                 continue
             }
-            let window = bank.filter {
-                !bankUsed.contains($0.id) && $0.amount == slip.total && days(slip.date, $0.date) >= 0
-                    && businessDays(from: slip.date, to: $0.date) <= 2
-            }
-            if window.count == 1 {
-                bankUsed.insert(window[0].id)
-                matches.append(
-                    ReconciliationMatch(
-                        kind: .slipToBank,
-                        rule: .amountWindow,
-                        left: [slip.id],
-                        right: [window[0].id],
-                        suggestion: false,
-                        detail: "total \(slip.total) credited \(window[0].date)"
-                    )
+            bankUsed.insert(line.id)
+            matches.append(
+                ReconciliationMatch(
+                    kind: .slipToBank,
+                    rule: .id,
+                    left: [slip.id],
+                    right: [line.id],
+                    suggestion: false,
+                    detail: "slip id in '\(line.text)'"
                 )
-            } else {
-                if window.count > 1 {
-                    findings.append(
-                        ReconciliationFinding(
-                            kind: .ambiguous,
-                            items: [slip.id] + window.map(\.id),
-                            amount: slip.total,
-                            detail: "several credits fit slip \(slip.id)"
-                        )
-                    )
-                }
-                slipsLeft.append(slip)
-            }
+            )
+        }
+        // A night-drop bag is credited the day it is made up or within two business days.
+        func slipFits(_ slip: DepositSlipItem, _ line: BankLineItem) -> Bool {
+            days(slip.date, line.date) >= 0 && businessDays(from: slip.date, to: line.date) <= 2
+        }
+        var slipsLeft: [DepositSlipItem] = []
+        var slipsSettled: Set<String> = []
+        for slip in slipsByWindow {
+            let matched = matchInWindow(
+                kind: .slipToBank,
+                item: slip.id,
+                amount: slip.total,
+                bank: bank,
+                used: &bankUsed,
+                matches: &matches,
+                findings: &findings,
+                fits: { slipFits(slip, $0) },
+                rivals: { line in
+                    slipsByWindow.filter {
+                        $0.id != slip.id && !slipsSettled.contains($0.id) && $0.total == slip.total
+                            && slipFits($0, line)
+                    }.map(\.id)
+                },
+                detail: { "total \(slip.total) credited \($0.date)" }
+            )
+            if matched { slipsSettled.insert(slip.id) } else { slipsLeft.append(slip) }
         }
 
-        // Stage 6: bank debits ↔ processor chargebacks and fees by amount; the rest must be explained.
+        // Stage 6: bank debits ↔ processor chargebacks and fees billed on their own: same amount, and the entry's id or
+        // its payout's in the bank text (FORMATS.md §6.2). An entry inside a payout already credited was netted there
+        // and is never debited again. The rest must be explained.
+        let creditedPayouts = Set(matches.filter { $0.kind == .payoutToBank }.flatMap(\.left))
         for line in bank where !bankUsed.contains(line.id) && line.amount.isNegative {
             let candidates = entries.filter {
                 ($0.kind == .chargeback || $0.kind == .fee) && $0.net == line.amount && !entriesUsed.contains($0.id)
+                    && !creditedPayouts.contains($0.payout)
+                    && containsToken(
+                        of: [normalised(String($0.id.split(separator: ":").last ?? "")), normalised($0.payout)],
+                        in: line.text
+                    )
             }
             if candidates.count == 1 {
                 bankUsed.insert(line.id)
@@ -329,7 +358,9 @@ public enum Reconciler {
                         kind: .processorDebitToExplain,
                         items: [line.id],
                         amount: line.amount,
-                        detail: "'\(line.text)'"
+                        detail: "'\(line.text)'",
+                        item: MatchItem(.bank, line.id),
+                        since: line.date
                     )
                 )
             }
@@ -342,7 +373,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [payout.id],
                     amount: payout.net,
-                    detail: "payout expected \(payout.expected)"
+                    detail: "payout expected \(payout.expected)",
+                    item: MatchItem(.payout, payout.id),
+                    since: payout.expected
                 )
             )
         }
@@ -352,7 +385,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [batch.id],
                     amount: batch.gross,
-                    detail: "batch closed \(batch.closedOn), not settled yet"
+                    detail: "batch closed \(batch.closedOn), not settled yet",
+                    item: MatchItem(.batch, batch.id),
+                    since: batch.closedOn
                 )
             )
         }
@@ -362,7 +397,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [slip.id],
                     amount: slip.total,
-                    detail: "deposit of \(slip.date) not credited yet"
+                    detail: "deposit of \(slip.date) not credited yet",
+                    item: MatchItem(.slip, slip.id),
+                    since: slip.date
                 )
             )
         }
@@ -372,7 +409,9 @@ public enum Reconciler {
                     kind: .unmatched,
                     items: [line.id],
                     amount: line.amount,
-                    detail: "bank credit '\(line.text)' with nothing to match"
+                    detail: "bank credit '\(line.text)' with nothing to match",
+                    item: MatchItem(.bank, line.id),
+                    since: line.date
                 )
             )
         }
@@ -380,6 +419,53 @@ public enum Reconciler {
     }
 
     // MARK: - Helpers
+
+    /// Stages 3b and 5: the one unused bank credit of exactly `amount` that `fits` the item's window is its match, if no
+    /// rival item of the same amount fits that credit too; otherwise none is taken and the ambiguity is reported.
+    static func matchInWindow(
+        kind: ReconciliationMatch.Kind,
+        item: String,
+        amount: Money,
+        bank: [BankLineItem],
+        used: inout Set<String>,
+        matches: inout [ReconciliationMatch],
+        findings: inout [ReconciliationFinding],
+        fits: (BankLineItem) -> Bool,
+        rivals: (BankLineItem) -> [String],
+        detail: (BankLineItem) -> String
+    ) -> Bool {
+        let window = bank.filter { !used.contains($0.id) && $0.amount == amount && fits($0) }
+        // Unique from both sides: one credit for the item, and no other open item of the amount that fits the credit.
+        let others = window.count == 1 ? rivals(window[0]) : []
+        guard window.count == 1, others.isEmpty else {
+            let items = [item] + others + window.map(\.id)
+            if window.count > 0, !findings.contains(where: { $0.kind == .ambiguous && Set($0.items) == Set(items) }) {
+                findings.append(
+                    ReconciliationFinding(
+                        kind: .ambiguous,
+                        items: items,
+                        amount: amount,
+                        detail: others.isEmpty
+                            ? "\(window.count) bank credits of \(amount) fit \(item)"
+                            : "bank credit \(window[0].id) of \(amount) fits \(([item] + others).joined(separator: " and ")) alike"
+                    )
+                )
+            }
+            return false
+        }
+        used.insert(window[0].id)
+        matches.append(
+            ReconciliationMatch(
+                kind: kind,
+                rule: .amountWindow,
+                left: [item],
+                right: [window[0].id],
+                suggestion: false,
+                detail: detail(window[0])
+            )
+        )
+        return true
+    }
 
     static func normalised(_ text: String) -> String {
         text.uppercased().filter { $0.isLetter || $0.isNumber }
@@ -407,9 +493,7 @@ public enum Reconciler {
     }
 
     /// Calendar days from `a` to `b` (negative when `b` is earlier).
-    static func days(_ a: BusinessDate, _ b: BusinessDate) -> Int {
-        utc.dateComponents([.day], from: day(a), to: day(b)).day!
-    }
+    static func days(_ a: BusinessDate, _ b: BusinessDate) -> Int { a.days(until: b) }
 
     /// Weekdays after `from` up to and including `to` (bank holidays are not known here).
     static func businessDays(from: BusinessDate, to: BusinessDate) -> Int {
