@@ -56,12 +56,46 @@ let package = Package(
         .target(
             name: "POSApp",
             dependencies: [
-                "POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", "POSServer", argumentParser, hummingbird,
-                logging,
+                "POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", "POSServer", "POSDevices",
+                "POSReceipts", argumentParser, hummingbird, logging,
             ],
             swiftSettings: strict
         ),
+        // Devices: libcups and libusb as system libraries, and the drivers that own them (Drivers/README.md).
+        .systemLibrary(name: "CCups", path: "Drivers/CCups", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(
+            name: "CLibUSB",
+            path: "Drivers/CLibUSB",
+            pkgConfig: "libusb-1.0",
+            providers: [.apt(["libusb-1.0-0-dev"])]
+        ),
+        .target(
+            name: "POSDevices",
+            dependencies: ["POSCore", "CCups", "CLibUSB"],
+            path: "Drivers/POSDevices",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DeviceTests",
+            dependencies: ["POSDevices", "POSReceipts", "POSTestSupport"],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
+        // Receipt layouts (Receipts/Layouts) rendered to ESC/POS, plain text and HTML (Receipts/README.md).
+        .target(
+            name: "POSReceipts",
+            dependencies: ["POSCore", "POSReports"],
+            path: "Receipts",
+            exclude: ["README.md"],
+            resources: [.copy("Layouts")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "POSReceiptsTests",
+            dependencies: ["POSReceipts", "POSReports", "POSTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         // Generators and fixtures shared by tests, the demo and the benchmarks.
         .target(name: "POSTestSupport", dependencies: ["POSCore"], swiftSettings: strict),
 

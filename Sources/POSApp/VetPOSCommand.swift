@@ -10,6 +10,7 @@ public struct VetPOSCommand: AsyncParsableCommand {
             CatalogCommand.self, CouponCommand.self, ClientCommand.self, EmployeeCommand.self, ReportCommand.self,
             JournalCommand.self, BackupCommand.self, DrawerCommand.self, SettingsCommand.self, ExportCommand.self,
             DepositCommand.self, BatchCommand.self, ImportCommand.self, ReconcileCommand.self, ServeCommand.self,
+            DevicesCommand.self, PrintTestCommand.self, ReprintCommand.self, PrintCommand.self, ScanCommand.self,
         ]
     )
 

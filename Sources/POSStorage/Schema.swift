@@ -26,6 +26,9 @@ enum Schema {
         migrator.registerMigration("v6: reconciliation decisions") { db in
             try db.execute(sql: reconciliation)
         }
+        migrator.registerMigration("v7: print queue") { db in
+            try db.execute(sql: printing)
+        }
         return migrator
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import POSCore
+import POSReceipts
 import POSStorage
 
 struct CheckoutCommand: VetPOSCommandBody {
@@ -22,19 +23,27 @@ struct CheckoutCommand: VetPOSCommandBody {
         let (data, source) = try Output.read(input)
         let store = try database.openStore()
         let clerk = try await signIn.signIn(store)
+        let hardware = try await TerminalHardware.at(clerk.terminal, store: store)
         guard jsonl else {
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: data, source: source)
+            // A replay returns the first result: the drawer must not open again.
+            let replay = hardware == nil ? false : try await store.commandExists(request.id)
+            let view: InvoiceView
             do {
-                print(try Output.json(try await store.checkout(request, by: clerk)))
+                view = try await store.checkout(request, by: clerk)
             } catch let error as POSError {
                 throw error.located(at: source)
             }
+            print(try Output.json(view))
+            if !replay { await hardware?.sold(view, commandID: request.id, by: clerk) }
             return
         }
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
         where !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) {
             let here = "\(source) line \(index + 1)"
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: Data(line), source: here)
+            // A replay returns the first result: the drawer must not open again.
+            let replay = hardware == nil ? false : try await store.commandExists(request.id)
             let view: InvoiceView
             do {
                 view = try await store.checkout(request, by: clerk)
@@ -43,6 +52,7 @@ struct CheckoutCommand: VetPOSCommandBody {
             }
             // One line per committed checkout: a reader that saw the line may rely on it being stored.
             FileHandle.standardOutput.write(Data((try Output.json(view, pretty: false) + "\n").utf8))
+            if !replay { await hardware?.sold(view, commandID: request.id, by: clerk) }
         }
     }
 }
@@ -66,6 +76,19 @@ struct RefundCommand: VetPOSCommandBody {
         let request = try RequestDecoder.decode(RefundRequest.self, from: data, source: source)
         let store = try database.openStore()
         let clerk = try await signIn.signIn(store)
-        print(try Output.json(try await store.refund(request, by: clerk)))
+        let replay = try await store.commandExists(request.id)
+        let view = try await store.refund(request, by: clerk)
+        print(try Output.json(view))
+        // The refund just recorded: the newest refund on the invoice.
+        if !replay, let refund = view.payments.filter({ $0.kind == .refund }).max(by: { $0.number < $1.number }) {
+            try await TerminalHardware.at(clerk.terminal, store: store)?.committed(
+                .payment(tenders: [refund.tender], change: .zero),
+                receipt: { try $0.refund(refund, of: view) },
+                kind: .refund,
+                invoice: view.number,
+                commandID: request.id,
+                by: clerk
+            )
+        }
     }
 }

@@ -129,16 +129,24 @@ struct DrawerCommand: AsyncParsableCommand {
                 throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as 12.50")
             }
             let store = try database.openStore()
+            let clerk = try await signIn.signIn(store)
+            let replay = try await store.commandExists(id)
             let event = try await store.recordDrawerMovement(
                 kind,
                 amount: value,
                 reason: reason,
                 note: note,
                 commandID: id,
-                by: try await signIn.signIn(store)
+                by: clerk
             )
             let what = kind == .paidIn ? "Paid in" : "Paid out"
             print("\(what) \(value.formatted) — \(event.reason ?? "") (event \(event.sequence)).")
+            // A replay returns the first result: the drawer must not open again.
+            if !replay {
+                try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(
+                    for: kind == .paidIn ? .paidIn : .paidOut
+                )
+            }
         }
     }
 
@@ -179,13 +187,17 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
+            let clerk = try await signIn.signIn(store)
+            let replay = try await store.commandExists(id)
+            // Recorded (permission-checked, with who and why) before the drawer opens.
             let event = try await store.recordDrawerMovement(
                 .noSale,
                 reason: reason,
                 commandID: id,
-                by: try await signIn.signIn(store)
+                by: clerk
             )
             print("No-sale recorded: \(event.reason ?? "") (event \(event.sequence)).")
+            if !replay { try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(for: .noSale) }
         }
     }
 

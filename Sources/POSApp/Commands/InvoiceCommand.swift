@@ -1,5 +1,6 @@
 import ArgumentParser
 import POSCore
+import POSReceipts
 import POSStorage
 
 struct InvoiceCommand: AsyncParsableCommand {
@@ -102,7 +103,20 @@ struct InvoiceCommand: AsyncParsableCommand {
             let request = try RequestDecoder.decode(PaymentRequest.self, from: data, source: source)
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
-            print(try Output.json(try await store.pay(request, by: clerk)))
+            let replay = try await store.commandExists(request.id)
+            let before = Set(try await store.invoice(request.invoice).payments.map(\.number))
+            let view = try await store.pay(request, by: clerk)
+            print(try Output.json(view))
+            let taken = view.payments.filter { !before.contains($0.number) }
+            // A replay returns the first result: the drawer must not open again.
+            try await (replay ? nil : TerminalHardware.at(clerk.terminal, store: store))?.committed(
+                .payments(taken),
+                receipt: { try $0.sale(view) },
+                kind: .payment,
+                invoice: view.number,
+                commandID: request.id,
+                by: clerk
+            )
         }
     }
 

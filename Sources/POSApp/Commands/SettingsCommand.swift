@@ -7,7 +7,7 @@ struct SettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
         abstract: "The clinic's settings: show them, or change the drawer rules (a manager's job).",
-        subcommands: [Show.self, Drawer.self]
+        subcommands: [Show.self, Drawer.self, Devices.self]
     )
 
     struct Show: VetPOSCommandBody {
@@ -39,6 +39,43 @@ struct SettingsCommand: AsyncParsableCommand {
             _ = try await store.updatePolicy(policy, commandID: id, by: clerk)
             print(
                 "Drawer rules updated: float \(drawer.floatTarget.formatted), tolerance \(drawer.tolerance.formatted)."
+            )
+        }
+    }
+
+    struct Devices: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a terminal's devices: its receipt printer's CUPS queue, how its drawer opens, its scanner."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var signIn: SignInOptions
+        @Option(name: .customLong("for"), help: "The terminal to set (default: this terminal).") var target: String?
+        @Option(help: "The receipt printer's CUPS queue, or 'none'.") var printer: String
+        @Option(help: "How the drawer opens: printer (kick port), usb or none.") var drawer: String = "none"
+        @Flag(inversion: .prefixedNo, help: "Whether the terminal has a USB barcode scanner.") var scanner = false
+        @Flag(help: "Remove the terminal's devices instead.") var remove = false
+        @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
+
+        func execute() async throws {
+            guard let connection = TerminalDevices.DrawerConnection(rawValue: drawer) else {
+                throw POSError.invalid(field: "--drawer", reason: "'\(drawer)' is not printer, usb or none")
+            }
+            let store = try database.openStore()
+            let clerk = try await signIn.signIn(store)
+            let terminal = target ?? clerk.terminal
+            var policy = try await store.policy()
+            let devices = TerminalDevices(
+                printerQueue: printer == "none" ? nil : printer,
+                drawer: connection,
+                scanner: scanner
+            )
+            policy.terminals[terminal] = remove ? nil : devices
+            _ = try await store.updatePolicy(policy, commandID: id, by: clerk)
+            print(
+                remove
+                    ? "Terminal \(terminal) has no devices."
+                    : "Terminal \(terminal): printer \(devices.printerQueue ?? "none"), drawer \(connection.rawValue), "
+                        + "scanner \(scanner ? "on" : "off")."
             )
         }
     }

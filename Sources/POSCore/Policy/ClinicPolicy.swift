@@ -13,6 +13,10 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
     /// hospital may cut at 360 (06:00): a sale at 02:00 then belongs to the previous business day. The cut-off is a
     /// wall-clock time, so on a daylight-saving change the business day is 23 or 25 hours long.
     public var dayCutoff: Int
+    /// Address, phone, footer and paper width of the printed receipts.
+    public var receipt: ReceiptSettings
+    /// The devices at each terminal (printer queue, drawer connection, scanner), by terminal id.
+    public var terminals: [String: TerminalDevices] = [:]
 
     public init(
         clinicName: String = "VetPOS Animal Hospital",
@@ -20,7 +24,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         discountCeilings: [Role: Percent] = ClinicPolicy.defaultCeilings,
         refundApprovalThreshold: Money = .cents(100_00),
         drawer: DrawerPolicy = DrawerPolicy(),
-        dayCutoff: Int = 0
+        dayCutoff: Int = 0,
+        receipt: ReceiptSettings = ReceiptSettings()
     ) {
         self.clinicName = clinicName
         self.timeZone = timeZone
@@ -28,6 +33,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         self.refundApprovalThreshold = refundApprovalThreshold
         self.drawer = drawer
         self.dayCutoff = dayCutoff
+        self.receipt = receipt
     }
 
     public static let defaultCeilings: [Role: Percent] = [
@@ -41,7 +47,7 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
     public func ceiling(for role: Role) -> Percent { discountCeilings[role] ?? Percent(basisPoints: 0) }
 
     enum CodingKeys: String, CodingKey {
-        case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer, dayCutoff
+        case clinicName, timeZone, discountCeilings, refundApprovalThreshold, drawer, dayCutoff, receipt, terminals
     }
 
     // Ceilings are keyed by role name, so the JSON is an object whose keys sort, not an array in hash order.
@@ -66,6 +72,10 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         drawer = try container.decodeIfPresent(DrawerPolicy.self, forKey: .drawer) ?? DrawerPolicy()
         // Clinics set up before the cut-off existed cut their business days at midnight.
         dayCutoff = try container.decodeIfPresent(Int.self, forKey: .dayCutoff) ?? 0
+        // Clinics set up before receipts existed print their name only, on 48 columns.
+        receipt = try container.decodeIfPresent(ReceiptSettings.self, forKey: .receipt) ?? ReceiptSettings()
+        // Clinics set up before devices existed have none configured.
+        terminals = try container.decodeIfPresent([String: TerminalDevices].self, forKey: .terminals) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -79,6 +89,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
         try container.encode(refundApprovalThreshold, forKey: .refundApprovalThreshold)
         try container.encode(drawer, forKey: .drawer)
         try container.encode(dayCutoff, forKey: .dayCutoff)
+        try container.encode(receipt, forKey: .receipt)
+        try container.encode(terminals, forKey: .terminals)
     }
 
     public func validate() throws(POSError) {
@@ -88,6 +100,8 @@ public struct ClinicPolicy: Hashable, Sendable, Codable {
             throw .invalid(field: "discountCeilings.\(role.rawValue)", reason: "must be between 0 and 100 percent")
         }
         try drawer.validate()
+        try receipt.validate()
+        for (terminal, devices) in terminals { try devices.validate(terminal: terminal) }
         guard !refundApprovalThreshold.isNegative else {
             throw .invalid(field: "refundApprovalThreshold", reason: "must not be negative")
         }

@@ -89,7 +89,7 @@ public struct DepositSlip: Hashable, Sendable, Codable {
         /// Deposited, then its sale was voided: the client is owed the money once it clears.
         case voidedAfterDeposit
 
-        var label: String {
+        public var label: String {
             switch self {
             case .missing: "MISSING"
             case .unexpected: "UNEXPECTED"
@@ -98,7 +98,7 @@ public struct DepositSlip: Hashable, Sendable, Codable {
             }
         }
 
-        var explanation: String {
+        public var explanation: String {
             switch self {
             case .missing: "taken but not found at the close; not deposited"
             case .unexpected: "found at the close but no payment took it; not deposited"
