@@ -27,12 +27,24 @@ def browser():
         context.set_default_timeout(TIMEOUT_MS)
         errors = []
         context.on("weberror", lambda error: errors.append(str(error.error)))
+        # For the log of a failing run: what the pages said on their console and every API call the server refused.
+        context.on("console", lambda message: print(f"console {message.type}: {message.text}"))
+        context.on("response", log_refusal)
         try:
             yield context
         finally:
             context.close()
             chromium.close()
         assert not errors, f"script errors in the page: {errors}"
+
+
+def log_refusal(response):
+    if "/api/" in response.url and response.status >= 400:
+        try:
+            text = response.text()
+        except Exception as error:  # the page may have moved on; the status is still worth a line
+            text = f"(body not read: {error})"
+        print(f"api {response.request.method} {response.url.removeprefix(URL)} -> {response.status} {text}")
 
 
 def shot(page, name):
@@ -52,6 +64,24 @@ def sign_in(page, role, terminal, screen=None):
     page.click("#sign-in")
     page.wait_for_url(re.compile(r".*/desk$"))
     return employee
+
+
+def check_in(page, client, pet, item):
+    """On the desk: the client, the pet and the first line's item; opens the invoice and returns its number."""
+    page.select_option("#client", client)
+    page.select_option("#checkin-pet", pet)
+    page.fill("#checkin-item", item)
+    page.click("#new-invoice")
+    page.wait_for_url(re.compile(r".*/invoices/[0-9]+$"))
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def add_line(page, pet, query):
+    """On an open invoice: a line for the pet through the search-or-scan field (the page reloads with it)."""
+    page.select_option("#pet", pet)
+    page.fill("#line-search", query)
+    with page.expect_navigation():
+        page.click("#add-line")
 
 
 def api(method, path, token=None, body=None, key=None):

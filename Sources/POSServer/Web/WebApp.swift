@@ -185,6 +185,7 @@ enum Layout {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · VetPOS</title>
             <link rel="stylesheet" href="/static/app.css">
+            <link rel="icon" href="data:,">
             <script src="/static/app.js" defer></script>
             </head>
             <body data-page="\(name)" data-terminal="\(terminal)" \(attributes)>

@@ -102,7 +102,7 @@ enum DrawerPage {
         <label for="verify-note">Note (a variance needs one)</label><input id="verify-note" name="note">
         <div class="row">
         <div><label for="verify-approver">Approver ID (variance)</label><input id="verify-approver" name="employee"></div>
-        <div><label for="verify-pin">Approver PIN</label><input id="verify-pin" name="pin" type="password" inputmode="numeric"></div>
+        <div><label for="verify-pin">Approver PIN</label><input id="verify-pin" name="pin" type="password" inputmode="numeric" autocomplete="off"></div>
         </div>
         <button id="verify" type="submit" class="primary">Verify close</button>
         </form>

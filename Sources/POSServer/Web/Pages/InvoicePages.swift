@@ -194,10 +194,10 @@ enum InvoicePage {
         <dialog id="approval" aria-labelledby="approval-title">
         <form id="approval-form" method="dialog" novalidate>
         <h2 id="approval-title">Manager approval</h2>
-        <p id="approval-message" class="field-error"></p>
+        <p id="approval-message" class="notice"></p>
         <div class="form-error" role="alert" hidden></div>
         <label for="approver">Manager ID</label><input id="approver" name="employee" autocapitalize="characters" required>
-        <label for="approver-pin">PIN</label><input id="approver-pin" name="pin" type="password" inputmode="numeric" required>
+        <label for="approver-pin">PIN</label><input id="approver-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required>
         <label for="approval-reason">Reason</label><input id="approval-reason" name="reason" required>
         <div class="row">
         <button id="approve" type="submit" value="approve" class="primary">Approve</button>

@@ -66,11 +66,23 @@ async function api(method, path, payload, action) {
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (error) { data = { error: text }; }
-  if (response.status === 401 && path !== "/api/sessions") {
+  // A 401 means this session has ended, unless the session is still good: then it was another employee's PIN
+  // (a manager's approval) that the server refused, and the caller shows that next to the PIN.
+  if (response.status === 401 && path !== "/api/sessions" && !(await sessionAlive(path))) {
     signedOut();
     throw new NetworkError("Signed out");
   }
   return { ok: response.ok, status: response.status, data };
+}
+
+async function sessionAlive(path) {
+  if (path === "/api/sessions/current" || !token()) return false;
+  try {
+    const response = await fetch("/api/sessions/current", { headers: { "Authorization": "Bearer " + token() } });
+    return response.ok;
+  } catch (error) {
+    return true; // no answer: keep the page; the next call tells
+  }
 }
 
 // ---- errors next to the field ----------------------------------------------------------------------------------
@@ -91,23 +103,32 @@ function showError(form, message) {
   if (match) {
     const parts = match[1].replace(/\[\d+\]/g, "").split(".");
     for (let index = parts.length - 1; index >= 0; index--) {
-      const field = form.querySelector('[name="' + CSS.escape(parts[index]) + '"]');
-      if (field) {
-        const note = document.createElement("p");
-        note.className = "field-error generated";
-        note.id = (field.id || parts[index]) + "-error";
-        note.textContent = message;
-        field.insertAdjacentElement("afterend", note);
-        field.setAttribute("aria-invalid", "true");
-        field.setAttribute("aria-describedby", note.id);
-        field.focus();
-        return;
-      }
+      if (fieldError(form, parts[index], message)) return;
     }
   }
   const top = form.querySelector(".form-error") || document.getElementById("page-error");
   top.textContent = message;
   top.hidden = false;
+}
+
+// The message under the input named `name` (described by it); false when the form has no such input.
+function fieldError(form, name, message) {
+  const field = form.querySelector('[name="' + CSS.escape(name) + '"]');
+  if (!field) return false;
+  const note = document.createElement("p");
+  note.className = "field-error generated";
+  note.id = (field.id || name) + "-error";
+  note.textContent = message;
+  field.insertAdjacentElement("afterend", note);
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", note.id);
+  field.focus();
+  return true;
+}
+
+// Thrown to put a message under one field of the form that `run` handles.
+class FieldError extends Error {
+  constructor(field, message) { super(message); this.field = field; }
 }
 
 // Runs an action for a form: disables its buttons meanwhile, shows errors, keeps the key on a network error.
@@ -118,7 +139,7 @@ async function run(form, work) {
   try {
     await work();
   } catch (error) {
-    showError(form, error.message);
+    if (!(error instanceof FieldError && fieldError(form, error.field, error.message))) showError(form, error.message);
   } finally {
     buttons.forEach((button) => { button.disabled = false; });
   }
@@ -363,56 +384,93 @@ function setUpInvoice() {
   });
   document.getElementById("finish").addEventListener("click", () => run(tenderForm, async () => {
     if (document.getElementById("tender-amount").value.trim() || tenders.length === 0) takeTender();
-    await checkout(tenderForm);
+    await checkout();
   }));
 
+  // The manager's approval: attached to the discount the server named (or to every discount without one when the
+  // server asks about them together), then the sale is sent again with a new key. The dialog stays open until the
+  // server accepts the approval: a wrong ID or PIN shows under the PIN.
   const dialog = document.getElementById("approval");
   const approvalForm = document.getElementById("approval-form");
-  document.getElementById("approval-cancel").addEventListener("click", () => dialog.close());
+  document.getElementById("approval-cancel").addEventListener("click", () => {
+    clearErrors(approvalForm);
+    dialog.close();
+  });
   approvalForm.addEventListener("submit", (event) => {
     event.preventDefault();
     run(approvalForm, async () => {
       const approval = { employee: value(approvalForm, "employee"), pin: value(approvalForm, "pin"), reason: value(approvalForm, "reason") };
-      for (const [name, text] of Object.entries(approval)) if (!text) throw new Error(name + ": is required");
-      const index = Number(dialog.dataset.discount);
+      for (const [name, text] of Object.entries(approval)) if (!text) throw new FieldError(name, "required");
+      const index = dialog.dataset.discount === "" ? null : Number(dialog.dataset.discount);
       discounts.forEach((discount, position) => {
-        if (position === index || (Number.isNaN(index) && !discount.approval)) discount.approval = approval;
+        if (index === null ? !discount.approval : position === index) discount.approval = approval;
       });
-      dialog.close();
-      approvalForm.reset();
+      const reply = await sendCheckout();
+      if (reply.ok) return checkedOut();
+      const message = (reply.data && reply.data.error) || "failed with status " + reply.status;
+      const refused = reply.status === 401 || /\.approval\b/.test(message);
+      if (refused) discounts.forEach((discount) => { if (discount.approval === approval) delete discount.approval; });
       renderPending();
-      await checkout(tenderForm);
+      if (reply.status === 401) throw new FieldError("pin", "Wrong manager ID or PIN: " + message);
+      if (refused) throw new FieldError("employee", message);
+      if (needsApproval(reply)) return askApproval(message); // another discount needs its own approval
+      dialog.close();
+      clearErrors(tenderForm);
+      try { checkoutFailed(reply); } catch (error) { showError(tenderForm, error.message); }
     });
   });
 }
 
-async function checkout(form) {
-  const request = { client: body.dataset.client, invoice: invoiceNumber, discounts, payments: tenders };
-  const reply = await api("POST", "/api/checkouts", request, "checkout");
-  if (reply.ok) {
-    store.removeItem("vetpos.invoice." + invoiceNumber + ".discounts");
-    store.removeItem("vetpos.invoice." + invoiceNumber + ".tenders");
-    location.reload();
-    return;
-  }
+function sendCheckout() {
+  return api("POST", "/api/checkouts", { client: body.dataset.client, invoice: invoiceNumber, discounts, payments: tenders }, "checkout");
+}
+
+function checkedOut() {
+  store.removeItem("vetpos.invoice." + invoiceNumber + ".discounts");
+  store.removeItem("vetpos.invoice." + invoiceNumber + ".tenders");
+  location.reload();
+}
+
+// 403 for a discount over the clerk's ceiling: "discounts[0]: a 25% discount exceeds the 10% ceiling of a csr; a
+// manager's PIN and a reason are required" (or "a manager's approval on them is required" for several together).
+function needsApproval(reply) {
   const message = (reply.data && reply.data.error) || "";
-  if (reply.status === 403 && /approval/.test(message)) {
-    const dialog = document.getElementById("approval");
-    const which = /discounts\[(\d+)\]/.exec(message);
-    dialog.dataset.discount = which ? which[1] : "";
-    document.getElementById("approval-message").textContent = message;
-    dialog.showModal();
-    document.getElementById("approver").focus();
-    return;
-  }
+  return reply.status === 403 && /discounts/.test(message) && /approval|manager's PIN/.test(message);
+}
+
+function askApproval(message) {
+  const dialog = document.getElementById("approval");
+  const form = document.getElementById("approval-form");
+  const which = /discounts\[(\d+)\]/.exec(message);
+  dialog.dataset.discount = which ? which[1] : "";
+  document.getElementById("approval-message").textContent = message;
+  form.reset();
+  clearErrors(form);
+  if (!dialog.open) dialog.showModal();
+  document.getElementById("approver").focus();
+}
+
+// Any other refusal: the tender or discount row it names is marked, the message goes to its form.
+function checkoutFailed(reply) {
+  const message = (reply.data && reply.data.error) || "";
   const row = /payments\[(\d+)\]/.exec(message);
   if (row) {
     const item = document.querySelector('#pending-tenders li[data-index="' + row[1] + '"]');
     if (item) item.setAttribute("aria-invalid", "true");
   }
-  const discountRow = /discounts\[(\d+)\]/.exec(message);
-  if (discountRow) return showError(document.getElementById("discount-form"), message);
+  if (/discounts\[(\d+)\]/.test(message)) {
+    const form = document.getElementById("discount-form");
+    clearErrors(form);
+    return showError(form, message);
+  }
   fail(reply);
+}
+
+async function checkout() {
+  const reply = await sendCheckout();
+  if (reply.ok) return checkedOut();
+  if (needsApproval(reply)) return askApproval((reply.data && reply.data.error) || "");
+  checkoutFailed(reply);
 }
 
 function setUpReceipt() {
