@@ -44,11 +44,18 @@ let package = Package(
         .target(name: "POSStorage", dependencies: ["POSCore", grdb], swiftSettings: strict),
         // Store records turned into report models (deposits, batches, reconciliation, exports): shared by the CLI
         // and the server.
-        .target(name: "POSServices", dependencies: ["POSCore", "POSReports", "POSStorage"], swiftSettings: strict),
+        .target(
+            name: "POSServices",
+            dependencies: ["POSCore", "POSReports", "POSStorage", "POSDevices", "POSReceipts"],
+            swiftSettings: strict
+        ),
         // The appliance's HTTP server: sessions, the JSON API over the Store, the OpenAPI document.
         .target(
             name: "POSServer",
-            dependencies: ["POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", hummingbird, logging],
+            dependencies: [
+                "POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", "POSDevices", "POSReceipts",
+                hummingbird, logging,
+            ],
             resources: [.copy("OpenAPI/openapi.json"), .copy("Web/Static")],
             swiftSettings: strict
         ),
@@ -119,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "POSServer", "POSStorage", "POSSecurity", "POSTestSupport", hummingbird, grdb,
+                "POSServer", "POSServices", "POSStorage", "POSSecurity", "POSTestSupport", hummingbird, grdb,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import POSCore
+import POSDevices
 import POSStorage
 
 /// The appliance's HTTP server: the JSON API over one ``Store``. Every route is a thin layer over a Store method,
@@ -14,25 +15,29 @@ public struct APIServer: Sendable {
     public let logger: Logger
     /// What each terminal's page is pushed (``TerminalEvents``).
     public let events: TerminalEvents
+    /// The print server receipts go to (CUPS; a fake in tests).
+    public let printer: any ReceiptPrinter
 
     public init(
         store: Store,
         sessions: Sessions = Sessions(),
         throttle: SignInThrottle = SignInThrottle(),
         logger: Logger = Logger(label: "vetpos.server"),
-        events: TerminalEvents = TerminalEvents()
+        events: TerminalEvents = TerminalEvents(),
+        printer: any ReceiptPrinter = CUPSClient.shared
     ) {
         self.store = store
         self.sessions = sessions
         self.throttle = throttle
         self.logger = logger
         self.events = events
+        self.printer = printer
     }
 
     /// Every route of the API, by area.
     public static let routes: [Route] =
         sessionRoutes + clientRoutes + invoiceRoutes + paymentRoutes + drawerRoutes + reportRoutes + exchangeRoutes
-        + reconciliationRoutes + documentRoutes + terminalRoutes
+        + reconciliationRoutes + documentRoutes + terminalRoutes + printRoutes + backOfficeRoutes
 
     /// The router: every route of the table and the web pages (``WebApp``) behind the error and access-log
     /// middleware.

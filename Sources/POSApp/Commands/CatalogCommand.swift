@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import POSCore
+import POSServices
 import POSStorage
 
 struct CatalogCommand: AsyncParsableCommand {
@@ -22,20 +23,23 @@ struct CatalogCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let (data, source) = try Output.read(file)
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw POSError.invalid(field: source, reason: "is not UTF-8 text")
-            }
-            let items = try CatalogCSV.parse(text, source: source)
+            let rows = try BackOffice.parseCatalog(data, source: source)
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
             // The same file imported twice is one command: the second import changes nothing.
-            let commandID = id ?? "catalog-" + String(SHA256.hexDigest(text).prefix(40))
-            let replay = try await store.commandExists(commandID)
-            let result = try await store.importCatalog(items, commandID: commandID, by: clerk)
+            let commandID = id ?? BackOffice.catalogCommandID(data)
+            let result = try await BackOffice.importCatalog(
+                rows,
+                source: source,
+                store: store,
+                commandID: commandID,
+                by: clerk
+            )
             print(
-                replay
+                result.alreadyImported
                     ? "\(source): already imported (command \(commandID)); nothing changed"
-                    : "\(source): \(items.count) items — \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged"
+                    : "\(source): \(result.items) items — \(result.added) added, \(result.updated) updated, "
+                        + "\(result.unchanged) unchanged"
             )
         }
     }
@@ -68,8 +72,8 @@ struct CatalogCommand: AsyncParsableCommand {
                 let category = try SetupCommand.taxCategory(set, field: "--set")
                 _ = try await store.setTaxCategory(category, commandID: id, by: try await signIn.signIn(store))
             }
-            for category in try await store.taxCategories() {
-                print("\(category.code)\t\(category.name)\t\(Percent(basisPoints: category.ratePPM / 100))")
+            for rate in try await store.taxCategories().map(BackOffice.TaxRate.init) {
+                print("\(rate.code)\t\(rate.name)\t\(rate.percent)")
             }
         }
     }
@@ -96,24 +100,15 @@ struct CouponCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
-            let coupon = Coupon(
+            let coupon = try BackOffice.coupon(
                 code: code,
                 description: description,
-                percent: try percent.map {
-                    guard let value = Percent(parsing: $0) else {
-                        throw POSError.invalid(field: "--percent", reason: "'\($0)' is not a percent")
-                    }
-                    return value
-                },
-                amount: try amount.map {
-                    guard let value = Money(parsing: $0) else {
-                        throw POSError.invalid(field: "--amount", reason: "'\($0)' is not an amount")
-                    }
-                    return value
-                },
+                percent: percent,
+                amount: amount,
                 scope: scope,
-                expiresOn: expires,
-                singleUse: singleUse
+                expires: expires,
+                singleUse: singleUse,
+                fields: ("--percent", "--amount")
             )
             let store = try database.openStore()
             print(try Output.json(try await store.addCoupon(coupon, commandID: id, by: try await signIn.signIn(store))))

@@ -3,6 +3,7 @@ import Foundation
 import POSCore
 import POSDevices
 import POSReceipts
+import POSServices
 import POSStorage
 
 struct DevicesCommand: VetPOSCommandBody {
@@ -14,34 +15,7 @@ struct DevicesCommand: VetPOSCommandBody {
 
     func execute() async throws {
         let policy = try await database.openStore().policy()
-        let cups = CUPSClient.shared
-        do throws(DeviceFailure) {
-            let queues = try await cups.queues()
-            print("CUPS queues on \(await cups.server): \(queues.count)")
-            for queue in queues {
-                let state = queue.blockedReason ?? "\(queue.state.rawValue), accepting jobs"
-                print("  \(queue.name)\t\(state)\t\(queue.deviceURI)")
-            }
-        } catch {
-            print("CUPS: \(error.message)")
-        }
-        do throws(DeviceFailure) {
-            let usb = try await USBContext.shared.devices().filter { $0.role != .other }
-            print("USB devices: \(usb.count)")
-            for device in usb {
-                print(
-                    "  \(device.id)\tbus \(device.bus) device \(device.address)\t\(device.role.rawValue): \(device.name)"
-                )
-            }
-        } catch {
-            print("USB: \(error.message)")
-        }
-        for (terminal, devices) in policy.terminals.sorted(by: { $0.key < $1.key }) {
-            print(
-                "Terminal \(terminal): printer \(devices.printerQueue ?? "none"), drawer \(devices.drawer.rawValue), "
-                    + "scanner \(devices.scanner ? "on" : "off")"
-            )
-        }
+        print(await DeviceInventory.gather(policy: policy).text, terminator: "")
     }
 }
 
@@ -54,18 +28,17 @@ enum Printing {
         by clerk: Operator,
         waitSeconds: Int
     ) async throws {
-        // A queue that does not exist is bad input, refused before anything is stored.
-        do throws(DeviceFailure) {
-            _ = try await CUPSClient.shared.status(queue: request.queue)
-        } catch  where error.kind == .noSuchQueue {
-            throw POSError.invalid(field: "queue", reason: error.message)
-        } catch {
-            TerminalHardware.warn("\(error.message); the job is queued")
-        }
-        let job = try await store.enqueuePrint(request, commandID: commandID, by: clerk)
-        print("Queued print job \(job.id) (\(job.document)) for \(job.queue).")
-        let report = await TerminalHardware.deliver(store: store, queue: job.queue, waitingUpTo: waitSeconds * 1000)
-        report.map(summarize)
+        let outcome = try await ReceiptPrinting.queueAndDeliver(
+            request,
+            store: store,
+            printer: CUPSClient.shared,
+            commandID: commandID,
+            by: clerk,
+            waitingUpTo: waitSeconds * 1000
+        )
+        print("Queued print job \(outcome.job.id) (\(outcome.job.document)) for \(outcome.job.queue).")
+        for warning in outcome.warnings { TerminalHardware.warn(warning) }
+        outcome.report.map(summarize)
     }
 
     static func summarize(_ report: PrintSpooler.Report) {
@@ -126,28 +99,21 @@ struct ReprintCommand: VetPOSCommandBody {
     func execute() async throws {
         let store = try database.openStore()
         let clerk = try await signIn.signIn(store)
-        let policy = try await store.policy()
-        guard let target = queue ?? policy.terminals[clerk.terminal]?.printerQueue else {
-            throw POSError.invalid(
-                field: "--queue",
-                reason:
-                    "terminal \(clerk.terminal) has no printer: give --queue or set one with `vetpos settings devices`"
-            )
-        }
-        let view = try await store.invoice(invoice)
-        guard view.status != .open else {
-            throw POSError.conflict("invoice \(invoice) is still open: it has no receipt yet")
-        }
-        let receipt = try ReceiptRenderer(policy: policy).sale(view, copy: true)
+        let target = try ReceiptPrinting.printerQueue(
+            given: queue,
+            terminal: clerk.terminal,
+            policy: try await store.policy(),
+            field: "--queue"
+        )
+        let request = try await ReceiptPrinting.saleReceipt(
+            invoice: invoice,
+            copy: true,
+            queue: target,
+            store: store,
+            by: clerk
+        )
         try await Printing.queueAndDeliver(
-            PrintRequest(
-                terminal: clerk.terminal,
-                queue: target,
-                kind: .reprint,
-                document: "invoice \(invoice) (copy)",
-                invoice: invoice,
-                bytes: receipt.escpos
-            ),
+            request,
             store: store,
             commandID: id,
             by: clerk,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import POSCore
+import POSServices
 import POSStorage
 
 struct ClientCommand: AsyncParsableCommand {
@@ -125,14 +126,17 @@ struct EmployeeCommand: AsyncParsableCommand {
         func execute() async throws {
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
-            guard var employee = try await store.employees().first(where: { $0.id == id }) else {
-                throw POSError.notFound(what: "employee", id: id)
-            }
-            employee.name = name ?? employee.name
-            employee.role = role ?? employee.role
-            employee.active = active ?? employee.active
             let pin = newPIN ? try Secret.read(environment: "VETPOS_NEW_PIN", prompt: "New PIN for \(id): ") : nil
-            let updated = try await store.updateEmployee(employee, newPIN: pin, commandID: commandID, by: clerk)
+            let updated = try await BackOffice.updateEmployee(
+                id,
+                name: name,
+                role: role,
+                active: active,
+                newPIN: pin,
+                store: store,
+                commandID: commandID,
+                by: clerk
+            )
             print(
                 "Updated \(updated.id) \(updated.name) (\(updated.role.rawValue), \(updated.active ? "active" : "inactive"))."
             )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import POSCore
+import POSServices
 import POSStorage
 
 struct ReportCommand: AsyncParsableCommand {
@@ -88,8 +89,12 @@ struct BackupCommand: VetPOSCommandBody {
             throw POSError.invalid(field: "PATH", reason: "\(path) already exists; choose a new file")
         }
         let store = try database.openStore()
-        try await signIn.signIn(store).require(.backup)
-        let check = try await store.backup(to: path)
+        let check = try await BackOffice.backup(
+            to: path,
+            field: "PATH",
+            store: store,
+            by: try await signIn.signIn(store)
+        )
         print(
             "backup written to \(check.path): integrity \(check.integrity), journal \(check.journalEntries) entries verified, "
                 + "\(check.invoices) invoices, \(check.payments) payments"

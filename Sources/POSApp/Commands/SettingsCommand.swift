@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import POSCore
+import POSServices
 import POSStorage
 
 struct SettingsCommand: AsyncParsableCommand {
@@ -34,9 +35,7 @@ struct SettingsCommand: AsyncParsableCommand {
             let drawer = try RequestDecoder.decode(DrawerPolicy.self, from: data, source: source)
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
-            var policy = try await store.policy()
-            policy.drawer = drawer
-            _ = try await store.updatePolicy(policy, commandID: id, by: clerk)
+            _ = try await BackOffice.setDrawerRules(drawer, store: store, commandID: id, by: clerk)
             print(
                 "Drawer rules updated: float \(drawer.floatTarget.formatted), tolerance \(drawer.tolerance.formatted)."
             )
@@ -57,20 +56,22 @@ struct SettingsCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
-            guard let connection = TerminalDevices.DrawerConnection(rawValue: drawer) else {
-                throw POSError.invalid(field: "--drawer", reason: "'\(drawer)' is not printer, usb or none")
-            }
+            let connection = try BackOffice.drawerConnection(drawer, field: "--drawer")
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
             let terminal = target ?? clerk.terminal
-            var policy = try await store.policy()
             let devices = TerminalDevices(
                 printerQueue: printer == "none" ? nil : printer,
                 drawer: connection,
                 scanner: scanner
             )
-            policy.terminals[terminal] = remove ? nil : devices
-            _ = try await store.updatePolicy(policy, commandID: id, by: clerk)
+            _ = try await BackOffice.setTerminalDevices(
+                remove ? nil : devices,
+                terminal: terminal,
+                store: store,
+                commandID: id,
+                by: clerk
+            )
             print(
                 remove
                     ? "Terminal \(terminal) has no devices."

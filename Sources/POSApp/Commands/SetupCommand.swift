@@ -1,5 +1,6 @@
 import ArgumentParser
 import POSCore
+import POSServices
 import POSStorage
 
 struct SetupCommand: VetPOSCommandBody {
@@ -35,12 +36,9 @@ struct SetupCommand: VetPOSCommandBody {
 
     static func taxCategory(_ text: String, field: String) throws -> TaxCategory {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, let percent = Percent(parsing: parts[2]) else {
+        guard parts.count == 3, Percent(parsing: parts[2]) != nil else {
             throw POSError.invalid(field: field, reason: "'\(text)' is not CODE:NAME:PERCENT")
         }
-        // Percent holds hundredths of a percent; a rate in parts per million is 100 times that.
-        let category = TaxCategory(code: parts[0], name: parts[1], ratePPM: percent.basisPoints * 100)
-        try category.validate()
-        return category
+        return try BackOffice.taxCategory(code: parts[0], name: parts[1], percent: parts[2], field: field)
     }
 }

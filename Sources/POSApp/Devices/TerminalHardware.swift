@@ -2,6 +2,7 @@ import Foundation
 import POSCore
 import POSDevices
 import POSReceipts
+import POSServices
 import POSStorage
 
 /// The devices at the terminal a command runs at, as the clinic's settings describe them. Everything here runs
@@ -95,15 +96,14 @@ struct TerminalHardware {
         waitingUpTo milliseconds: Int,
         quiet: Bool = false
     ) async -> PrintSpooler.Report? {
-        do {
-            let report = try await PrintSpooler(jobs: store, printer: CUPSClient.shared)
-                .deliver(queue: queue, waitingUpTo: milliseconds)
-            if !quiet { for problem in report.problems { warn(problem) } }
-            return report
-        } catch {
-            warn("the print queue could not be delivered: \(error)")
-            return nil
-        }
+        let delivery = await ReceiptPrinting.deliver(
+            store: store,
+            printer: CUPSClient.shared,
+            queue: queue,
+            waitingUpTo: milliseconds
+        )
+        if !quiet || delivery.report == nil { for problem in delivery.warnings { warn(problem) } }
+        return delivery.report
     }
 
     /// A command id for a follow-up of a command (its receipt), within the 64-character limit.

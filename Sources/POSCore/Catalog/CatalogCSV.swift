@@ -11,12 +11,17 @@ public enum CatalogCSV {
     /// or `1`/`0`, any case). Item codes must be unique, and so must barcodes, compared as GTIN-14 so that a UPC-A
     /// and the same code written as EAN-13 with a leading zero count as the same barcode.
     public static func parse(_ text: String, source: String) throws(POSError) -> [CatalogItem] {
+        try parseRows(text, source: source).map(\.item)
+    }
+
+    /// ``parse(_:source:)`` with the line each item is on, for checks made later that name the line.
+    public static func parseRows(_ text: String, source: String) throws(POSError) -> [(line: Int, item: CatalogItem)] {
         let records = try CSV.parse(text, source: source)
         guard let headerRecord = records.first else { throw .invalid(field: source, reason: "no items") }
         try checkHeader(headerRecord, source: source)
         guard records.count > 1 else { throw .invalid(field: source, reason: "no items") }
 
-        var items: [CatalogItem] = []
+        var items: [(line: Int, item: CatalogItem)] = []
         var codeLines: [String: Int] = [:]
         var barcodeLines: [String: (line: Int, barcode: String, code: String)] = [:]
         for record in records.dropFirst() {
@@ -39,7 +44,7 @@ public enum CatalogCSV {
                 }
                 barcodeLines[key] = (record.line, barcode, item.code)
             }
-            items.append(item)
+            items.append((record.line, item))
         }
         return items
     }
