@@ -155,7 +155,11 @@ function value(form, name) {
 function money(text) { return Math.round(Number(text) * 100); }
 function dollars(cents) { return (cents < 0 ? "-$" : "$") + (Math.abs(cents) / 100).toFixed(2); }
 
-function flash(message) { store.setItem("vetpos.flash", message); }
+// A message for the page that the next load shows (the drawer's #variance), with its tone as a class.
+function flash(message, tone) {
+  store.setItem("vetpos.flash", message);
+  if (tone) store.setItem("vetpos.flash.tone", tone); else store.removeItem("vetpos.flash.tone");
+}
 
 // ---- sign-in and sign-out --------------------------------------------------------------------------------------
 
@@ -499,7 +503,14 @@ function liveTotal(form, target) {
 
 function setUpDrawer() {
   const flashed = store.getItem("vetpos.flash");
-  if (flashed) { document.getElementById("variance").textContent = flashed; store.removeItem("vetpos.flash"); }
+  if (flashed) {
+    const variance = document.getElementById("variance");
+    variance.textContent = flashed;
+    const tone = store.getItem("vetpos.flash.tone");
+    if (tone) variance.classList.add(tone);
+    store.removeItem("vetpos.flash");
+    store.removeItem("vetpos.flash.tone");
+  }
   const countForm = document.getElementById("count-form");
   liveTotal(countForm, "count-total");
   const first = countForm.querySelector("input");
@@ -508,9 +519,17 @@ function setUpDrawer() {
     const reply = await api("POST", "/api/drawer/" + call, { count: counts(countForm).count }, "drawer-" + call);
     if (!reply.ok) fail(reply);
     if (call === "close" || call === "recount") {
-      const result = reply.data.result || {};
-      flash("Counted " + (result.counted || "") + (result.overShort !== undefined ? " · over/short " + result.overShort : "") +
-        (reply.data.withinTolerance ? " · within tolerance" : reply.data.recountAllowed ? " · outside tolerance: recount once" : " · outside tolerance"));
+      // Only now, after the blind count, the expected cash and the variance: {result: {counted, figures:
+      // {expectedCash}}, tolerance, withinTolerance, recountAllowed}.
+      const data = reply.data;
+      const counted = money(data.result.counted);
+      const expected = money(data.result.figures.expectedCash);
+      const variance = counted - expected;
+      flash("Counted " + dollars(counted) + " · expected " + dollars(expected) + " · over/short " + dollars(variance) +
+        (data.withinTolerance ? " · within tolerance"
+          : " · outside the " + dollars(money(data.tolerance)) + " tolerance: " +
+            (data.recountAllowed ? "recount once, or verify with a note and a manager's PIN" : "verify with a note and a manager's PIN")),
+        variance > 0 ? "over" : variance < 0 ? "short" : "balanced");
     } else {
       flash(call === "open" ? "Drawer opened" : "Safe drop recorded");
     }
