@@ -4,7 +4,7 @@ than due, finishes and prints. The posted total is computed from the clinic's ca
 tax; the API then holds the invoice as posted and paid with those two payments."""
 import uuid
 
-from vetpos_browser import URL, add_line, api, browser, check_in, money, passed, shot, sign_in
+from vetpos_browser import URL, add_line, api, browser, check_in, money, passed, shot, sign_in, token
 
 desk_token = None
 CARD, CASH = 40_00, 50_00
@@ -28,6 +28,13 @@ with browser() as context:
     TOTAL = SUBTOTAL - DISCOUNT + TAX
     CHANGE = CARD + CASH - TOTAL
     assert 0 < CARD < TOTAL < CARD + CASH, (CARD, CASH, TOTAL)
+
+    # The terminal's receipt printer (a print queue with no printer behind it here: jobs wait in the queue).
+    status, body = api(
+        "POST", "/api/settings/devices", token("MANAGER", "OFFICE"), {"terminal": "FRONT-1", "printer": "vetpos-test"},
+        key=str(uuid.uuid4()),
+    )
+    assert status == 200, (status, body)
 
     # Cash is only taken with the terminal's drawer open.
     status, body = api("POST", "/api/drawer/open", desk_token, {"count": {"20": 5, "10": 5}}, key=str(uuid.uuid4()))
@@ -84,9 +91,30 @@ with browser() as context:
     assert tenders == [("cash", CASH - CHANGE, CHANGE), ("credit", CARD, 0)], tenders
     assert [d["class"] for d in invoice["discounts"]] == ["multiplePets"], invoice["discounts"]
 
-    page.click("#print")
-    page.wait_for_url(f"{URL}/invoices/{number}/receipt?print=1")
+    # Print: the receipt goes to the terminal's printer through the print queue; the page shows what the API said.
+    with page.expect_response(lambda response: response.url == f"{URL}/api/invoices/{number}/print") as printed:
+        page.click("#print")
+    reply = printed.value
+    status = page.locator("#print-status")
+    status.wait_for()
+    outcome = status.inner_text()
+    assert reply.status in (200, 202), (reply.status, reply.text())
+    job = reply.json()["job"]
+    assert job["invoice"] == number and job["queue"] == "vetpos-test", job
+    assert ("Printed" if reply.status == 200 else "Queued") in outcome and f"job {job['id']}" in outcome, outcome
+    code, jobs = api("GET", "/api/print-jobs?all=true", desk_token)
+    assert code == 200 and any(j["id"] == job["id"] and j["invoice"] == number for j in jobs), jobs
+    shot(page, "a-5-print")
+    with page.expect_response(lambda response: response.url == f"{URL}/api/invoices/{number}/reprint") as reprinted:
+        page.click("#reprint")
+    copy = reprinted.value.json()["job"]
+    assert copy["id"] != job["id"] and copy["invoice"] == number, copy
+    page.locator("#print-status", has_text=f"job {copy['id']}").wait_for()
+
+    with page.expect_navigation():
+        page.click("#receipt-link")
     receipt = page.inner_text("#receipt")
     assert f"{TOTAL / 100:.2f}" in receipt and f"{CHANGE / 100:.2f}" in receipt, receipt
-    shot(page, "a-5-receipt")
+    assert page.locator("#print-now").is_visible()
+    shot(page, "a-6-receipt")
 passed("checkout_split_tender")

@@ -183,10 +183,12 @@ enum InvoicePage {
     static func posted(_ invoice: InvoiceView) -> HTML {
         """
         <div class="row">
-        <button id="print" type="button" class="primary" data-receipt="/invoices/\(invoice.number)/receipt">Print receipt</button>
-        <button id="reprint" type="button" data-receipt="/invoices/\(invoice.number)/receipt?copy=1">Reprint</button>
+        <button id="print" type="button" class="primary" data-call="print">Print receipt</button>
+        <button id="reprint" type="button" data-call="reprint">Reprint</button>
+        <a id="receipt-link" class="button" href="/invoices/\(invoice.number)/receipt">Printable receipt</a>
         <a class="button" href="/desk">Back to the desk</a>
         </div>
+        <p id="print-status" class="notice" aria-live="polite" hidden></p>
         """
     }
 

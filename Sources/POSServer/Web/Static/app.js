@@ -10,7 +10,8 @@
 //   approval  #approval (a <dialog>) #approver #approver-pin #approval-reason #approve #approval-cancel
 //   tender    #tender-kind #tender-amount #card-last4 #card-auth #card-brand #card-terminal #check-number #check-bank
 //             #check-payer #check-id #add-tender #pending-tenders #tendered #remaining #finish #change-due
-//   print     #print #reprint (posted invoice) → /invoices/N/receipt, #print-now on the receipt
+//   print     #print #reprint (posted invoice: the terminal's printer, outcome in #print-status) #receipt-link
+//             (→ /invoices/N/receipt, the browser's printable receipt) #print-now on the receipt
 //   drawer    #count-<denomination code> (e.g. [id="count-0.25"]: the code may hold a dot) #count-total
 //             #open-drawer #drop #close-drawer #recount #variance #movement-amount #movement-reason #paid-in
 //             #paid-out #no-sale #keep-<code> #verify-note #verify-approver #verify-pin #verify #x-report
@@ -35,7 +36,25 @@ function signedOut() {
   store.removeItem("vetpos.token");
   document.cookie = "vetpos_session=; path=/; max-age=0; SameSite=Strict";
   const back = location.pathname + location.search;
-  location.assign("/?return=" + encodeURIComponent(back));
+  go("/?return=" + encodeURIComponent(back));
+}
+
+// ---- navigation ------------------------------------------------------------------------------------------------
+
+// The page's own navigation after an action wins over a reload asked by a server event: the event that the same
+// action caused (a drawer or invoice change) must not turn "go to the Z report" into "reload the drawer".
+let leaving = false;
+let callsUnderway = 0;
+
+function go(url) {
+  leaving = true;
+  if (url === undefined) location.reload(); else location.assign(url);
+}
+
+// A reload for a change made elsewhere (another window, a scanner); skipped while this page's own call is underway
+// or it is already leaving.
+function refresh() {
+  if (!leaving && callsUnderway === 0) go();
 }
 
 // ---- the API ---------------------------------------------------------------------------------------------------
@@ -55,15 +74,19 @@ async function api(method, path, payload, action) {
     headers["Idempotency-Key"] = pendingKeys.get(action);
   }
   let response;
+  let text;
+  callsUnderway++;
   try {
     response = await fetch(path, {
       method, headers, body: payload === undefined ? undefined : JSON.stringify(payload),
     });
+    text = await response.text();
   } catch (error) {
     throw new NetworkError("The server did not answer; check the connection and press the button again.");
+  } finally {
+    callsUnderway--;
   }
   if (action) pendingKeys.delete(action);
-  const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (error) { data = { error: text }; }
   // A 401 means this session has ended, unless the session is still good: then it was another employee's PIN
@@ -175,7 +198,7 @@ function setUpSignIn() {
       store.setItem("vetpos.token", reply.data.token);
       localStorage.setItem("vetpos.terminal", credentials.terminal);
       document.cookie = "vetpos_session=" + reply.data.token + "; path=/; SameSite=Strict";
-      location.assign(body.dataset.return || "/desk");
+      go(body.dataset.return || "/desk");
     });
   });
 }
@@ -188,7 +211,7 @@ function setUpSignOut() {
     try { await api("DELETE", "/api/sessions/current"); } catch (error) { /* signed out below either way */ }
     store.removeItem("vetpos.token");
     document.cookie = "vetpos_session=; path=/; max-age=0; SameSite=Strict";
-    location.assign("/");
+    go("/");
   });
 }
 
@@ -203,7 +226,7 @@ function setUpEvents() {
   source.addEventListener("drawer", (event) => {
     const data = JSON.parse(event.data);
     if (pill) pill.textContent = "drawer " + data.state + (data.kick ? " · opened" : "");
-    if (page === "drawer" && body.dataset.state !== data.state) location.reload();
+    if (page === "drawer" && body.dataset.state !== data.state) refresh();
   });
   source.addEventListener("scan", (event) => {
     const data = JSON.parse(event.data);
@@ -212,15 +235,15 @@ function setUpEvents() {
       if (form) { clearErrors(form); showError(form, "item: scanned code " + data.code + " is not in the catalog"); }
       else if (pill) pill.textContent = "unknown code " + data.code;
     } else if (data.result === "added" && data.invoice === invoiceNumber) {
-      location.reload();
+      refresh();
     } else if (pill) {
       pill.textContent = "scanned " + data.code + ": " + (data.name || "");
     }
   });
   source.addEventListener("invoice", (event) => {
     const data = JSON.parse(event.data);
-    if (page === "desk" && !document.getElementById("client").value) location.reload();
-    if (page === "invoice" && data.number === invoiceNumber && data.change === "lines") location.reload();
+    if (page === "desk" && !document.getElementById("client").value) refresh();
+    if (page === "invoice" && data.number === invoiceNumber && data.change === "lines") refresh();
   });
 }
 
@@ -247,7 +270,7 @@ function setUpDesk() {
       const line = { patient: value(form, "patient"), item: value(form, "item"), provider: value(form, "provider") };
       const reply = await api("POST", "/api/invoices", { client: client.value, lines: [line] }, "check-in");
       if (!reply.ok) fail(reply);
-      location.assign("/invoices/" + reply.data.number);
+      go("/invoices/" + reply.data.number);
     });
   });
 }
@@ -303,12 +326,28 @@ async function addLine(form, item) {
   if (quantity && quantity !== "1") line.quantity = quantity;
   const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/lines", { lines: [line] }, "add-line");
   if (!reply.ok) fail(reply);
-  location.reload();
+  go();
 }
 
 function setUpInvoice() {
+  // Print and reprint (a copy, marked COPY) go to this terminal's receipt printer through the print queue; the
+  // outcome shows under the buttons. Without a printer the printable receipt page (#receipt-link) is the way.
+  const printStatus = document.getElementById("print-status");
   for (const button of document.querySelectorAll("#print, #reprint")) {
-    button.addEventListener("click", () => location.assign(button.dataset.receipt + (button.dataset.receipt.includes("?") ? "&" : "?") + "print=1"));
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/" + button.dataset.call, undefined, button.id);
+        printStatus.textContent = printOutcome(reply);
+        printStatus.className = "notice " + (reply.status === 200 ? "balanced" : "short");
+      } catch (error) {
+        printStatus.textContent = error.message;
+        printStatus.className = "notice short";
+      } finally {
+        printStatus.hidden = false;
+        button.disabled = false;
+      }
+    });
   }
   const lineForm = document.getElementById("line-form");
   if (!lineForm) return;
@@ -432,7 +471,7 @@ function sendCheckout() {
 function checkedOut() {
   store.removeItem("vetpos.invoice." + invoiceNumber + ".discounts");
   store.removeItem("vetpos.invoice." + invoiceNumber + ".tenders");
-  location.reload();
+  go();
 }
 
 // 403 for a discount over the clerk's ceiling: "discounts[0]: a 25% discount exceeds the 10% ceiling of a csr; a
@@ -475,6 +514,18 @@ async function checkout() {
   if (reply.ok) return checkedOut();
   if (needsApproval(reply)) return askApproval((reply.data && reply.data.error) || "");
   checkoutFailed(reply);
+}
+
+// 200: printed; 202: queued (the printer is busy or down: it prints when it answers); else why not.
+function printOutcome(reply) {
+  const job = reply.data && reply.data.job;
+  const warnings = reply.data && reply.data.warnings && reply.data.warnings.length ? " (" + reply.data.warnings.join("; ") + ")" : "";
+  if (reply.status === 200 && job) return "Printed on " + job.queue + " (job " + job.id + ")" + warnings;
+  if (reply.status === 202 && job) {
+    return "Queued on " + job.queue + " (job " + job.id + ", " + job.state + (job.lastError ? ": " + job.lastError : "") +
+      "); it prints when the printer answers" + warnings;
+  }
+  return "Not printed: " + ((reply.data && reply.data.error) || "status " + reply.status) + ". Use the printable receipt.";
 }
 
 function setUpReceipt() {
@@ -533,7 +584,7 @@ function setUpDrawer() {
     } else {
       flash(call === "open" ? "Drawer opened" : "Safe drop recorded");
     }
-    location.reload();
+    go();
   });
   countForm.querySelectorAll("button[data-call]").forEach((button) => button.addEventListener("click", () => countCall(button.dataset.call)));
   countForm.addEventListener("submit", (event) => {
@@ -549,7 +600,7 @@ function setUpDrawer() {
     const reply = await api("POST", "/api/drawer/" + call, payload, "drawer-" + call);
     if (!reply.ok) fail(reply);
     flash(button.textContent + " recorded");
-    location.reload();
+    go();
   })));
   movementForm.addEventListener("submit", (event) => { event.preventDefault(); });
 
@@ -566,7 +617,7 @@ function setUpDrawer() {
       if (value(verifyForm, "employee")) payload.approval = { employee: value(verifyForm, "employee"), pin: value(verifyForm, "pin") };
       const reply = await api("POST", "/api/drawer/verify", payload, "drawer-verify");
       if (!reply.ok) fail(reply);
-      location.assign("/reports?z=" + encodeURIComponent(reply.data.zNumber) + "&drawer=" + encodeURIComponent(reply.data.drawer));
+      go("/reports?z=" + encodeURIComponent(reply.data.zNumber) + "&drawer=" + encodeURIComponent(reply.data.drawer));
     });
   });
 }
@@ -618,7 +669,7 @@ function setUpReports() {
   document.getElementById("show-z").addEventListener("click", () => run(form, async () => {
     const number = value(form, "z");
     if (!/^\d+$/.test(number)) throw new Error("z: give the Z number");
-    location.assign("/reports?z=" + number);
+    go("/reports?z=" + number);
   }));
 }
 
