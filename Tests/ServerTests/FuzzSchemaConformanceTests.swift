@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import POSCore
 import POSServer
 import POSTestSupport
 import Testing
@@ -147,6 +148,66 @@ import Testing
             )
             try await r.call(.get, "/api/invoices/\(number)", token: csr, expect: 200)
 
+            // Receipts on the terminal's printer (the fixture's in-memory print server), the queue, the devices.
+            try await r.call(
+                .post,
+                "/api/settings/devices",
+                token: manager,
+                json: #"{"terminal": "FRONT-1", "printer": "RECEIPT", "drawer": "printer", "scanner": true}"#,
+                expect: 200
+            )
+            try await r.call(.post, "/api/invoices/\(number)/print", token: csr, json: "{}", expect: 200)
+            try await r.call(.post, "/api/invoices/\(number)/reprint", token: csr, json: "{}", expect: 200)
+            try await r.call(.get, "/api/print-jobs?all=true", token: csr, expect: 200)
+            try await r.call(.post, "/api/print-jobs/retry", token: csr, json: #"{"queue": "RECEIPT"}"#, expect: 200)
+            try await r.call(.get, "/api/devices", token: csr, expect: 200)
+            try await r.call(.get, "/api/settings", token: csr, expect: 200)
+
+            // The back office: staff, the catalog file, tax, coupons, the drawer rules, the journal.
+            try await r.call(.get, "/api/employees", token: manager, expect: 200)
+            try await r.call(
+                .post,
+                "/api/employees",
+                token: manager,
+                json: #"{"id": "NEWCSR", "name": "Nell New", "role": "csr", "pin": "73920518"}"#,
+                expect: 201
+            )
+            try await r.call(
+                .post,
+                "/api/employees/NEWCSR",
+                token: manager,
+                json: #"{"active": false, "pin": "84721906"}"#,
+                expect: 200
+            )
+            let tax = try #require(TestClinic.taxCategories.first?.code)
+            try await r.call(
+                .post,
+                "/api/catalog/import",
+                token: manager,
+                json: "code,name,kind,price,tax_category,barcode,active\nLEASH,Leash,product,12.00,\(tax),,true\n",
+                expect: 200
+            )
+            try await r.call(.get, "/api/catalog/tax", token: csr, expect: 200)
+            try await r.call(
+                .post,
+                "/api/catalog/tax",
+                token: manager,
+                json: #"{"code": "FOOD", "name": "Food tax", "percent": "2.5"}"#,
+                expect: 200
+            )
+            try await r.call(
+                .post,
+                "/api/coupons",
+                token: manager,
+                json: #"{"code": "FALL5", "description": "Fall visit", "amount": "5.00", "expiresOn": "2031-11-30", "#
+                    + #""singleUse": true}"#,
+                expect: 201
+            )
+            try await r.call(.get, "/api/coupons", token: csr, expect: 200)
+            let rules = String(decoding: try JSONSerialization.data(withJSONObject: drawer), as: UTF8.self)
+            try await r.call(.post, "/api/settings/drawer", token: manager, json: rules, expect: 200)
+            try await r.call(.get, "/api/journal?after=1&limit=5", token: manager, expect: 200)
+
             // The blind close, the recount, a second employee's verification, the Z report.
             try await r.call(
                 .post,
@@ -185,6 +246,15 @@ import Testing
             try await r.call(.get, "/api/reports/reconcile?date=2026-11-20", token: manager, expect: 200)
             try await r.call(.get, "/api/reconciliation/decisions", token: manager, expect: 200)
             try await r.call(.get, "/api/journal/verify", token: manager, expect: 200)
+            let backup = "conformance-\(UUID().uuidString.prefix(8))"
+            let made = try await r.call(
+                .post,
+                "/api/backups",
+                token: manager,
+                json: #"{"name": "\#(backup)"}"#,
+                expect: 201
+            )
+            if let path = made["path"] as? String { try? FileManager.default.removeItem(atPath: path) }
 
             // Every error status is the documented {"error": "…"}.
             try await r.call(.get, "/api/clients", token: nil, expect: 401)

@@ -52,7 +52,7 @@ extension APIServer {
             .signedIn(anyOf: [.manageCatalog]),
             "Add or update items from a catalog CSV (the body): every row, or none (?name= for messages)"
         ) { call in
-            let source = call.request.query("name") ?? "catalog.csv"
+            let source = call.request.query("name") ?? "body"
             let rows = try BackOffice.parseCatalog(call.body, source: source)
             let result = try await BackOffice.importCatalog(
                 rows,

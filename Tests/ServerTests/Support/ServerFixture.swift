@@ -34,7 +34,9 @@ final class ServerFixture: Sendable {
     static func make(
         sessions: Sessions = Sessions(),
         throttle: SignInThrottle = SignInThrottle(),
-        logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        // In process, receipts go to an in-memory print server, never to a real one.
+        printer: any ReceiptPrinter = FakeReceiptPrinter(queues: ["RECEIPT"])
     ) async throws -> ServerFixture {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "vetpos-api-\(UUID().uuidString).sqlite"
@@ -49,7 +51,8 @@ final class ServerFixture: Sendable {
                 store: store,
                 sessions: sessions,
                 throttle: throttle,
-                logger: logger
+                logger: logger,
+                printer: printer
             )
         )
     }
