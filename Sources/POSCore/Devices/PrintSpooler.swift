@@ -139,6 +139,26 @@ public struct PrintSpooler: Sendable {
         }
     }
 
+    /// The job waits, and so does every later job of its queue in this run.
+    private static func hold(
+        _ job: PrintJob,
+        _ reason: String,
+        _ blocked: inout [String: String],
+        _ report: inout Report
+    ) {
+        blocked[job.queue] = reason
+        report.waiting.append(job.id)
+        report.problems.append("\(job.document) waits: \(reason)")
+    }
+
+    /// Back to the queue after a failed attempt, with no server job (it was never created, or was cancelled).
+    private func requeue(_ job: PrintJob, attempts: Int, _ reason: String) async throws {
+        try await jobs.updatePrintJob(
+            job.id,
+            PrintJobUpdate(state: .queued, attempts: attempts, printerJob: nil, lastError: reason)
+        )
+    }
+
     private func submit(_ job: PrintJob, blocked: inout [String: String], _ report: inout Report) async throws {
         // Jobs of one queue go in order: once one waits, the later ones wait behind it.
         if blocked[job.queue] != nil {
@@ -149,15 +169,11 @@ public struct PrintSpooler: Sendable {
         do throws(DeviceFailure) {
             status = try await printer.status(queue: job.queue)
         } catch {
-            blocked[job.queue] = error.message
-            report.waiting.append(job.id)
-            report.problems.append("\(job.document) waits: \(error.message)")
+            Self.hold(job, error.message, &blocked, &report)
             return
         }
         if let reason = status.blockedReason {
-            blocked[job.queue] = reason
-            report.waiting.append(job.id)
-            report.problems.append("\(job.document) waits: \(reason)")
+            Self.hold(job, reason, &blocked, &report)
             return
         }
         guard job.attempts < maxAttempts else {
@@ -172,13 +188,8 @@ public struct PrintSpooler: Sendable {
         do throws(DeviceFailure) {
             server = try await printer.createJob(title: "vetpos \(job.kind.rawValue) \(job.id)", queue: job.queue)
         } catch {
-            try await jobs.updatePrintJob(
-                job.id,
-                PrintJobUpdate(state: .queued, attempts: attempts, printerJob: nil, lastError: error.message)
-            )
-            blocked[job.queue] = error.message
-            report.waiting.append(job.id)
-            report.problems.append("\(job.document) waits: \(error.message)")
+            try await requeue(job, attempts: attempts, error.message)
+            Self.hold(job, error.message, &blocked, &report)
             return
         }
         // Recorded before the bytes go out: after a crash from here on, the server job is looked up first.
@@ -190,13 +201,8 @@ public struct PrintSpooler: Sendable {
             try await printer.send(job.bytes, job: server, queue: job.queue)
         } catch {
             try? await printer.cancel(server, queue: job.queue)
-            try await jobs.updatePrintJob(
-                job.id,
-                PrintJobUpdate(state: .queued, attempts: attempts, printerJob: nil, lastError: error.message)
-            )
-            blocked[job.queue] = error.message
-            report.waiting.append(job.id)
-            report.problems.append("\(job.document) waits: \(error.message)")
+            try await requeue(job, attempts: attempts, error.message)
+            Self.hold(job, error.message, &blocked, &report)
             return
         }
         try await jobs.updatePrintJob(
