@@ -26,7 +26,9 @@ import Testing
                 "--checks", "not_a_server_error,response_schema_conformance",
                 "--phases", "examples,coverage,fuzzing",
                 "--max-examples", "5", "--max-time", "75", "--request-timeout", "10",
-                "--workers", "2", "--seed", "20261122", "--no-shrink",
+                // One worker: with two, CPython 3.11's compile() is not thread-safe and Hypothesis crashed once
+                // ("AST constructor recursion depth mismatch") on a run that found nothing wrong.
+                "--workers", "1", "--seed", "20261122", "--no-shrink",
                 // Signing out would end the session the run uses; the event stream never ends by design.
                 "--exclude-path", "/api/sessions/current",
                 "--exclude-path-regex", "/events$",
