@@ -88,14 +88,6 @@ public actor CUPSClient: ReceiptPrinter {
         }
     }
 
-    /// Sends raw bytes now, without the persistent queue (a drawer kick must never happen later by surprise).
-    public func printNow(_ document: [UInt8], title: String, queue: String) throws(DeviceFailure) -> Int32 {
-        if let reason = try status(queue: queue).blockedReason { throw DeviceFailure(.notReady, reason) }
-        let job = try createJob(title: title, queue: queue)
-        try send(document, job: job, queue: queue)
-        return job
-    }
-
     /// An explicit connection per request: a stopped scheduler is then told apart from a missing queue, which libcups'
     /// default connection reports with the same misleading text.
     private func withConnection<T>(
@@ -141,22 +133,25 @@ public actor CUPSClient: ReceiptPrinter {
     }
 }
 
-/// A drawer on the receipt printer's kick port: ESC p sent through the printer's queue at once. The printer does
-/// not report the drawer through CUPS, so its state is unknown here.
+/// A drawer on the receipt printer's kick port: ESC p sent through the printer's queue at once, never through the
+/// persistent print queue (a drawer kick must never happen later by surprise). The printer does not report the drawer
+/// through the print server, so its state is unknown here.
 public struct PrinterKickDrawer: CashDrawer {
     /// ESC p 0 25 250: pin 2, 50 ms on, 500 ms off.
     public static let kickBytes: [UInt8] = [0x1B, 0x70, 0x00, 0x19, 0xFA]
 
-    public let cups: CUPSClient
+    public let printer: any ReceiptPrinter
     public let queue: String
 
-    public init(cups: CUPSClient, queue: String) {
-        self.cups = cups
+    public init(printer: any ReceiptPrinter, queue: String) {
+        self.printer = printer
         self.queue = queue
     }
 
     public func kick() async throws(DeviceFailure) {
-        _ = try await cups.printNow(Self.kickBytes, title: "vetpos drawer", queue: queue)
+        if let reason = try await printer.status(queue: queue).blockedReason { throw DeviceFailure(.notReady, reason) }
+        let job = try await printer.createJob(title: "vetpos drawer", queue: queue)
+        try await printer.send(Self.kickBytes, job: job, queue: queue)
     }
 
     public func state() async throws(DeviceFailure) -> DrawerPosition? { nil }

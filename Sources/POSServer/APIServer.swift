@@ -17,6 +17,10 @@ public struct APIServer: Sendable {
     public let events: TerminalEvents
     /// The print server receipts go to (CUPS; a fake in tests).
     public let printer: any ReceiptPrinter
+    /// The USB bus a terminal's USB drawer is on.
+    public let usb: USBContext
+    /// Drawer kicks started after committed calls (``DeviceWork``).
+    public let deviceWork: DeviceWork
 
     public init(
         store: Store,
@@ -24,7 +28,9 @@ public struct APIServer: Sendable {
         throttle: SignInThrottle = SignInThrottle(),
         logger: Logger = Logger(label: "vetpos.server"),
         events: TerminalEvents = TerminalEvents(),
-        printer: any ReceiptPrinter = CUPSClient.shared
+        printer: any ReceiptPrinter = CUPSClient.shared,
+        usb: USBContext = .shared,
+        deviceWork: DeviceWork = DeviceWork()
     ) {
         self.store = store
         self.sessions = sessions
@@ -32,6 +38,8 @@ public struct APIServer: Sendable {
         self.logger = logger
         self.events = events
         self.printer = printer
+        self.usb = usb
+        self.deviceWork = deviceWork
     }
 
     /// Every route of the API, by area.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import POSCore
 import POSReceipts
+import POSServices
 import POSStorage
 
 struct CheckoutCommand: VetPOSCommandBody {
@@ -80,9 +81,9 @@ struct RefundCommand: VetPOSCommandBody {
         let view = try await store.refund(request, by: clerk)
         print(try Output.json(view))
         // The refund just recorded: the newest refund on the invoice.
-        if !replay, let refund = view.payments.filter({ $0.kind == .refund }).max(by: { $0.number < $1.number }) {
+        if !replay, let (opening, refund) = DrawerOpening.refund(view) {
             try await TerminalHardware.at(clerk.terminal, store: store)?.committed(
-                .payment(tenders: [refund.tender], change: .zero),
+                opening,
                 receipt: { try $0.refund(refund, of: view) },
                 kind: .refund,
                 invoice: view.number,

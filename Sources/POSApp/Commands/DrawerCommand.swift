@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import POSCore
+import POSServices
 import POSStorage
 
 struct DrawerCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import POSCore
 import POSReceipts
+import POSServices
 import POSStorage
 
 struct InvoiceCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import POSCore
+import POSDevices
 import POSServer
 import POSStorage
 
@@ -23,6 +24,13 @@ struct ServeCommand: VetPOSCommandBody {
     var host = "0.0.0.0"
     @Option(help: "The port (0: any free port).") var port = 8080
     @Option(help: "Minutes without a request before a session expires.") var idleMinutes = 15
+    @Option(
+        help: ArgumentHelp(
+            "Read the USB barcode scanner for this terminal (e.g. FRONT-1).",
+            discussion: "Each code is added as by POST /api/terminals/TERMINAL/scans, as whoever signed in there last."
+        )
+    )
+    var scanner: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
@@ -53,7 +61,25 @@ struct ServeCommand: VetPOSCommandBody {
             }
             FileHandle.standardOutput.write(Data(lines.utf8))
         }
+        // The scanner is read until the server has shut down gracefully.
+        let reading = try await scannerTerminal(store).map { terminal in
+            Task { await server.readScanner(USBBarcodeScanner(usb: USBContext.shared), at: terminal) }
+        }
+        defer { reading?.cancel() }
         try await app.runService()
+        reading?.cancel()
+        await reading?.value
+        await server.deviceWork.settled()
         logger.info("stopped", metadata: ["db": .string(path)])
+    }
+
+    /// The terminal of `--scanner`, refused when its settings turn its scanner off.
+    private func scannerTerminal(_ store: Store) async throws -> String? {
+        guard let scanner else { return nil }
+        try Identifier.validate(scanner, field: "--scanner")
+        if let devices = (try? await store.policy())?.terminals[scanner], !devices.scanner {
+            throw POSError.conflict("terminal \(scanner) has its scanner turned off in the settings")
+        }
+        return scanner
     }
 }

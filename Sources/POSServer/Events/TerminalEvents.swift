@@ -116,7 +116,8 @@ struct DrawerEventData: Encodable {
 /// The data of a `scan` event.
 struct ScanEventData: Encodable {
     var code: String
-    /// `added` (a line went on `invoice`), `found` (no invoice selected; nothing added) or `unknown`.
+    /// `added` (a line went on `invoice`), `found` (no invoice selected; nothing added), `unknown` (not in the
+    /// catalog) or `refused` (a scanner scan that could not be added: `message` says why).
     var result: String
     var item: String?
     var name: String?

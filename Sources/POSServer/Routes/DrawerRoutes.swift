@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import POSCore
+import POSServices
 import POSStorage
 
 /// The cash drawer of the caller's terminal: counts by denomination (`{"20": 15, "0.25": 40}`), paid in and out,
@@ -37,12 +38,15 @@ extension APIServer {
         },
         Route(.post, "/api/drawer/no-sale", .signedIn(anyOf: [.noSale]), "Open the drawer without a sale") { call in
             let body = try call.decode(ReasonBody.self)
-            let event = try await call.store.recordDrawerMovement(
-                .noSale,
-                reason: body.reason,
-                commandID: call.commandID,
-                by: try call.clerk
-            )
+            // Recorded (permission-checked, with who and why) before the drawer opens.
+            let event = try await call.committing(kicking: { _ in .noSale }) {
+                try await call.store.recordDrawerMovement(
+                    .noSale,
+                    reason: body.reason,
+                    commandID: call.commandID,
+                    by: try call.clerk
+                )
+            }
             return try Reply.json(event)
         },
         Route(
@@ -159,14 +163,17 @@ extension APIServer {
 
     static func movement(_ kind: DrawerEventKind, _ call: APICall) async throws -> Response {
         let body = try call.decode(MovementBody.self)
-        let event = try await call.store.recordDrawerMovement(
-            kind,
-            amount: body.amount,
-            reason: body.reason,
-            note: body.note,
-            commandID: call.commandID,
-            by: try call.clerk
-        )
+        let opening: DrawerOpening = kind == .paidIn ? .paidIn : .paidOut
+        let event = try await call.committing(kicking: { _ in opening }) {
+            try await call.store.recordDrawerMovement(
+                kind,
+                amount: body.amount,
+                reason: body.reason,
+                note: body.note,
+                commandID: call.commandID,
+                by: try call.clerk
+            )
+        }
         return try Reply.json(event)
     }
 }

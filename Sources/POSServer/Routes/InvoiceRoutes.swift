@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import POSCore
+import POSServices
 import POSStorage
 
 /// Catalog look-ups, invoices opened at check-in, lines added during the visit, checkout.
@@ -62,7 +63,10 @@ extension APIServer {
             "Check out a visit (the checkout JSON; discounts with approval)"
         ) { call in
             let request = try call.decode(CheckoutRequest.self, injecting: ["id": call.commandID])
-            return try Reply.json(try await call.store.checkout(request, by: try call.clerk), status: .created)
+            let view = try await call.committing(kicking: DrawerOpening.sale) {
+                try await call.store.checkout(request, by: try call.clerk)
+            }
+            return try Reply.json(view, status: .created)
         },
     ]
 }

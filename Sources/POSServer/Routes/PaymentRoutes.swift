@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import POSCore
+import POSServices
 import POSStorage
 
 /// Later payments, refunds and voids.
@@ -15,11 +16,20 @@ extension APIServer {
         ) { call in
             let number = try call.context.number("number")
             let request = try call.decode(PaymentRequest.self, injecting: ["id": call.commandID, "invoice": number])
-            return try Reply.json(try await call.store.pay(request, by: try call.clerk))
+            let before = Set(try await call.store.invoice(number).payments.map(\.number))
+            let view = try await call.committing(kicking: {
+                .payments($0.payments.filter { !before.contains($0.number) })
+            }) {
+                try await call.store.pay(request, by: try call.clerk)
+            }
+            return try Reply.json(view)
         },
         Route(.post, "/api/refunds", .signedIn(anyOf: [.refund]), "Refund (part of) a payment") { call in
             let request = try call.decode(RefundRequest.self, injecting: ["id": call.commandID])
-            return try Reply.json(try await call.store.refund(request, by: try call.clerk))
+            let view = try await call.committing(kicking: { DrawerOpening.refund($0)?.opening }) {
+                try await call.store.refund(request, by: try call.clerk)
+            }
+            return try Reply.json(view)
         },
         Route(
             .post,

@@ -73,13 +73,33 @@ extension APIServer {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    /// Looks the code up (barcode first, then item code); adds a line of it to the invoice named in the body or
-    /// selected by the terminal's page; tells the terminal either way. An unknown code adds nothing: a 404.
+    /// `POST /api/terminals/{terminal}/scans`: the caller's scan at their own terminal; an unknown code is a 404.
     func scan(_ call: APICall) async throws -> Response {
         let body = try call.decode(ScanBody.self)
-        let terminal = try call.ownTerminal()
-        let clerk = try call.clerk
-        let code = body.code.trimmingCharacters(in: .whitespacesAndNewlines)
+        let data = try await scan(
+            body.code,
+            invoice: body.invoice,
+            patient: body.patient,
+            at: try call.ownTerminal(),
+            by: try call.clerk,
+            commandID: call.commandID
+        )
+        guard data.result != "unknown" else { throw POSError.notFound(what: "scanned code", id: data.code) }
+        return try Reply.json(data)
+    }
+
+    /// One scanned code, from the scans route or the scanner `serve --scanner` reads: looked up (barcode first, then
+    /// item code) and added as a line to the invoice given or selected by the terminal's page; the terminal is told
+    /// either way (`scan`, and `invoice` when a line was added). An unknown code adds nothing.
+    func scan(
+        _ scanned: String,
+        invoice: Int64?,
+        patient: String?,
+        at terminal: String,
+        by clerk: Operator,
+        commandID: String
+    ) async throws -> ScanEventData {
+        let code = scanned.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !code.isEmpty else { throw POSError.invalid(field: "body, code", reason: "must not be empty") }
         var found = try await store.item(barcode: code)
         if found == nil {
@@ -88,42 +108,37 @@ extension APIServer {
             }
         }
         guard let item = found else {
-            await events.publish(
-                .json(
-                    "scan",
-                    ScanEventData(code: code, result: "unknown", message: "no catalog item has this code")
-                ),
-                to: terminal
-            )
-            throw POSError.notFound(what: "scanned code", id: code)
+            let data = ScanEventData(code: code, result: "unknown", message: "no catalog item has this code")
+            await events.publish(.json("scan", data), to: terminal)
+            return data
         }
-        var selected = body.invoice
+        var selected = invoice
         if selected == nil { selected = await events.selectedInvoice(terminal: terminal) }
         guard let number = selected else {
             let data = ScanEventData(code: code, result: "found", item: item.code, name: item.name)
             await events.publish(.json("scan", data), to: terminal)
-            return try Reply.json(data)
+            return data
         }
-        let invoice = try await store.invoice(number)
-        guard let patient = body.patient ?? invoice.lines.last?.patient ?? invoice.pets.first?.patient else {
+        let view = try await store.invoice(number)
+        guard let pet = patient ?? view.lines.last?.patient ?? view.pets.first?.patient else {
             throw POSError.invalid(
                 field: "body, patient",
                 reason: "invoice \(number) has no pet yet; say which pet the item is for"
             )
         }
-        let line = LineRequest(patient: patient, item: item.code, provider: clerk.employee.id)
-        _ = try await store.addLines([line], invoice: number, commandID: call.commandID, by: clerk)
+        let line = LineRequest(patient: pet, item: item.code, provider: clerk.employee.id)
+        _ = try await store.addLines([line], invoice: number, commandID: commandID, by: clerk)
         let data = ScanEventData(
             code: code,
             result: "added",
             item: item.code,
             name: item.name,
             invoice: number,
-            patient: patient
+            patient: pet
         )
         await events.publish(.json("scan", data), to: terminal)
         await events.publish(.json("invoice", InvoiceEventData(number: number, change: "lines")), to: terminal)
-        return try Reply.json(data)
+        return data
     }
 
     /// After a successful mutating call: a `drawer` event for drawer calls and for sales that put cash or a check in

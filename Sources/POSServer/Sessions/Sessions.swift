@@ -9,11 +9,14 @@ public actor Sessions {
         public var clerk: Operator
         public var lastSeen: Date
         public var expiresAt: Date
+        /// The order of sign-ins: a later sign-in has a larger number.
+        public var order: Int
     }
 
     public let idleTimeout: Duration
     private let clock: @Sendable () -> Date
     private var byToken: [String: Session] = [:]
+    private var opened = 0
 
     public init(idleTimeout: Duration = .seconds(15 * 60), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.idleTimeout = idleTimeout
@@ -30,7 +33,8 @@ public actor Sessions {
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
             .joined()
         let now = clock()
-        let session = Session(token: token, clerk: clerk, lastSeen: now, expiresAt: now + idleSeconds)
+        opened += 1
+        let session = Session(token: token, clerk: clerk, lastSeen: now, expiresAt: now + idleSeconds, order: opened)
         byToken[token] = session
         purgeExpired(now)
         return session
@@ -48,6 +52,12 @@ public actor Sessions {
         session.expiresAt = now + idleSeconds
         byToken[token] = session
         return session
+    }
+
+    /// The unexpired session of whoever signed in at `terminal` most recently, without restarting its idle timer.
+    public func newest(atTerminal terminal: String) -> Session? {
+        let now = clock()
+        return byToken.values.filter { $0.clerk.terminal == terminal && $0.expiresAt > now }.max { $0.order < $1.order }
     }
 
     public func close(_ token: String) {

@@ -234,11 +234,18 @@ function setUpEvents() {
     if (data.result === "unknown") {
       if (form) { clearErrors(form); showError(form, "item: scanned code " + data.code + " is not in the catalog"); }
       else if (pill) pill.textContent = "unknown code " + data.code;
+    } else if (data.result === "refused") {
+      if (form) { clearErrors(form); showError(form, "scan " + data.code + ": " + data.message); }
+      else if (pill) pill.textContent = "scan " + data.code + ": " + data.message;
     } else if (data.result === "added" && data.invoice === invoiceNumber) {
       refresh();
     } else if (pill) {
       pill.textContent = "scanned " + data.code + ": " + (data.name || "");
     }
+  });
+  source.addEventListener("scanner", (event) => {
+    const data = JSON.parse(event.data);
+    if (pill) pill.textContent = "scanner " + data.state + (data.message ? ": " + data.message : "");
   });
   source.addEventListener("invoice", (event) => {
     const data = JSON.parse(event.data);
