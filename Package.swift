@@ -126,7 +126,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "POSServer", "POSServices", "POSStorage", "POSSecurity", "POSTestSupport", hummingbird, grdb,
+                "POSServer", "POSServices", "POSStorage", "POSSecurity", "POSDevices", "POSTestSupport", hummingbird,
+                grdb,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -39,14 +39,17 @@ extension APIServer {
         Route(.post, "/api/drawer/no-sale", .signedIn(anyOf: [.noSale]), "Open the drawer without a sale") { call in
             let body = try call.decode(ReasonBody.self)
             // Recorded (permission-checked, with who and why) before the drawer opens.
-            let event = try await call.committing(kicking: { _ in .noSale }) {
-                try await call.store.recordDrawerMovement(
-                    .noSale,
-                    reason: body.reason,
-                    commandID: call.commandID,
-                    by: try call.clerk
-                )
-            }
+            let event = try await call.committing(
+                {
+                    try await call.store.recordDrawerMovement(
+                        .noSale,
+                        reason: body.reason,
+                        commandID: call.commandID,
+                        by: try call.clerk
+                    )
+                },
+                kicking: { _ in .noSale }
+            )
             return try Reply.json(event)
         },
         Route(
@@ -164,16 +167,19 @@ extension APIServer {
     static func movement(_ kind: DrawerEventKind, _ call: APICall) async throws -> Response {
         let body = try call.decode(MovementBody.self)
         let opening: DrawerOpening = kind == .paidIn ? .paidIn : .paidOut
-        let event = try await call.committing(kicking: { _ in opening }) {
-            try await call.store.recordDrawerMovement(
-                kind,
-                amount: body.amount,
-                reason: body.reason,
-                note: body.note,
-                commandID: call.commandID,
-                by: try call.clerk
-            )
-        }
+        let event = try await call.committing(
+            {
+                try await call.store.recordDrawerMovement(
+                    kind,
+                    amount: body.amount,
+                    reason: body.reason,
+                    note: body.note,
+                    commandID: call.commandID,
+                    by: try call.clerk
+                )
+            },
+            kicking: { _ in opening }
+        )
         return try Reply.json(event)
     }
 }

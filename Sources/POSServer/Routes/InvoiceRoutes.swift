@@ -63,9 +63,12 @@ extension APIServer {
             "Check out a visit (the checkout JSON; discounts with approval)"
         ) { call in
             let request = try call.decode(CheckoutRequest.self, injecting: ["id": call.commandID])
-            let view = try await call.committing(kicking: DrawerOpening.sale) {
-                try await call.store.checkout(request, by: try call.clerk)
-            }
+            let view = try await call.committing(
+                {
+                    try await call.store.checkout(request, by: try call.clerk)
+                },
+                kicking: DrawerOpening.sale
+            )
             return try Reply.json(view, status: .created)
         },
     ]

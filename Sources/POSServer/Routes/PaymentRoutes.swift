@@ -17,18 +17,24 @@ extension APIServer {
             let number = try call.context.number("number")
             let request = try call.decode(PaymentRequest.self, injecting: ["id": call.commandID, "invoice": number])
             let before = Set(try await call.store.invoice(number).payments.map(\.number))
-            let view = try await call.committing(kicking: {
-                .payments($0.payments.filter { !before.contains($0.number) })
-            }) {
-                try await call.store.pay(request, by: try call.clerk)
-            }
+            let view = try await call.committing(
+                {
+                    try await call.store.pay(request, by: try call.clerk)
+                },
+                kicking: {
+                    .payments($0.payments.filter { !before.contains($0.number) })
+                }
+            )
             return try Reply.json(view)
         },
         Route(.post, "/api/refunds", .signedIn(anyOf: [.refund]), "Refund (part of) a payment") { call in
             let request = try call.decode(RefundRequest.self, injecting: ["id": call.commandID])
-            let view = try await call.committing(kicking: { DrawerOpening.refund($0)?.opening }) {
-                try await call.store.refund(request, by: try call.clerk)
-            }
+            let view = try await call.committing(
+                {
+                    try await call.store.refund(request, by: try call.clerk)
+                },
+                kicking: { DrawerOpening.refund($0)?.opening }
+            )
             return try Reply.json(view)
         },
         Route(

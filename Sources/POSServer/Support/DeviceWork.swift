@@ -56,8 +56,8 @@ extension APICall {
     /// result allows it (``DrawerOpening``). A replayed command (its Idempotency-Key already used: the store returns
     /// the first result) never kicks again. A device problem is a warning in the log, never the call's error.
     func committing<Result: Sendable>(
-        kicking opening: @escaping @Sendable (Result) -> DrawerOpening?,
-        _ command: () async throws -> Result
+        _ command: () async throws -> Result,
+        kicking opening: @escaping @Sendable (Result) -> DrawerOpening?
     ) async throws -> Result {
         let replay = try await store.commandExists(commandID)
         let result = try await command()
