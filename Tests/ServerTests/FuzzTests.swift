@@ -25,7 +25,7 @@ import Testing
                 "--header", "Authorization: Bearer \(token)",
                 "--checks", "not_a_server_error,response_schema_conformance",
                 "--phases", "examples,coverage,fuzzing",
-                "--max-examples", "5", "--max-time", "75", "--request-timeout", "10",
+                "--max-examples", "5", "--max-time", "75", "--request-timeout", "30",
                 // One worker: with two, CPython 3.11's compile() is not thread-safe and Hypothesis crashed once
                 // ("AST constructor recursion depth mismatch") on a run that found nothing wrong.
                 "--workers", "1", "--seed", "20261122", "--no-shrink",

@@ -56,12 +56,15 @@ public struct PrintSpooler: Sendable {
         return report
     }
 
-    /// Delivers, then follows the server's jobs until they finish or `milliseconds` pass.
+    /// Delivers, then follows the server's jobs until they finish or `milliseconds` pass. A job just sent is always
+    /// looked at once more, however long sending took, so a printer that finishes at once is reported as printed.
     public func deliver(queue: String? = nil, waitingUpTo milliseconds: Int) async throws -> Report {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(milliseconds))
         var total = Report()
+        var passes = 0
         while true {
+            passes += 1
             let pass = try await deliver(queue: queue)
             total.printed += pass.printed
             total.failed += pass.failed
@@ -69,7 +72,7 @@ public struct PrintSpooler: Sendable {
             total.waiting = pass.waiting
             total.problems = pass.problems
             total.blocked = pass.blocked
-            if pass.isSettled || clock.now >= deadline { return total }
+            if pass.isSettled || (clock.now >= deadline && passes > 1) { return total }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
