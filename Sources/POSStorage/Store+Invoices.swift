@@ -151,6 +151,39 @@ extension Store {
         }
     }
 
+    /// Prices an open invoice with the discounts the desk has pending, as checkout would, and stores nothing: no
+    /// approval is checked (approvals given are ignored), no coupon redeemed. The discounts over the clerk's ceiling are
+    /// reported in the quote, not refused.
+    public func quote(
+        invoice number: Int64,
+        discounts: [DiscountRequest],
+        by clerk: Operator
+    ) async throws
+        -> CheckoutQuote
+    {
+        try clerk.require(.ringSales)
+        let at = now()
+        let discounts = discounts.map {
+            var discount = $0
+            discount.approval = nil
+            return discount
+        }
+        return try await read { db in
+            let (owner, lines) = try Self.openInvoice(number, db)
+            let context = try self.context(
+                client: owner,
+                clerk: clerk,
+                at: at,
+                openLines: lines,
+                approvers: [],
+                discountCodes: discounts.compactMap(\.couponCode),
+                db
+            )
+            let request = CheckoutRequest(id: "quote", client: owner, invoice: number, lines: [], discounts: discounts)
+            return try CheckoutPlanner.quote(request, context: context)
+        }
+    }
+
     /// A later payment toward a posted invoice's balance.
     public func pay(_ request: PaymentRequest, by clerk: Operator) async throws -> InvoiceView {
         try clerk.require(.takePayment)

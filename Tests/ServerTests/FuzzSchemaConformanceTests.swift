@@ -30,7 +30,9 @@ import Testing
                 method,
                 uri,
                 token: token,
-                key: key ?? (method == .post && uri != "/api/sessions" ? ServerFixture.newKey() : nil),
+                key: key
+                    ?? (method == .post && uri != "/api/sessions" && !uri.hasSuffix("/quote")
+                        ? ServerFixture.newKey() : nil),
                 json: json
             )
             #expect(reply.status == status, "\(method) \(uri): \(reply)")
@@ -110,6 +112,15 @@ import Testing
                 expect: 200
             )
             try await r.call(.get, "/api/invoices?open=true", token: csr, expect: 200)
+            let quote = try await r.call(
+                .post,
+                "/api/invoices/\(number)/quote",
+                token: csr,
+                json: #"{"discounts": [{"class": "multiplePets", "percent": "10", "scope": "service"}, "#
+                    + #"{"class": "multiplePets", "percent": "30"}]}"#,
+                expect: 200
+            )
+            #expect(quote["needsApproval"] as? [Int] == [0, 1], "10 % and 30 % together are over a CSR's ceiling")
             let paid = try await r.call(
                 .post,
                 "/api/checkouts",
@@ -121,6 +132,7 @@ import Testing
                 expect: 201
             )
             #expect(paid["status"] as? String == "paid")
+            try await r.call(.post, "/api/invoices/\(number)/quote", token: csr, json: "{}", expect: 409)
             let payments = try #require(paid["payments"] as? [[String: Any]])
             let card = try #require(payments.first { $0["tender"] as? String == "credit" }?["number"] as? Int)
             try await r.call(

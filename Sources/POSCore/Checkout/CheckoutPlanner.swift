@@ -66,6 +66,13 @@ public struct CheckoutPlan: Hashable, Sendable {
     public var balanceDue: Money { invoice.total - tender.paid }
 }
 
+/// A checkout priced but not approved, tendered or stored: the discounted figures the desk shows before Finish.
+public struct CheckoutQuote: Hashable, Sendable {
+    public var invoice: PricedInvoice
+    /// Indexes of the discounts that need a manager's approval, alone or together with the others.
+    public var needsApproval: [Int]
+}
+
 public enum CheckoutPlanner {
     /// Turns lines typed at the desk into priceable lines, checking each reference.
     public static func resolveLines(
@@ -101,22 +108,7 @@ public enum CheckoutPlanner {
     }
 
     public static func plan(_ request: CheckoutRequest, context: CheckoutContext) throws(POSError) -> CheckoutPlan {
-        try context.clerk.require(.ringSales)
-        let lines = context.openLines + (try resolveLines(request.lines, context: context))
-        var specs: [DiscountSpec] = []
-        var redeemed: [String] = []
-        for (index, discount) in request.discounts.enumerated() {
-            let spec = try resolve(discount, field: "discounts[\(index)]", lines: lines, context: context)
-            if let code = spec.couponCode {
-                guard !redeemed.contains(code) else {
-                    throw .invalid(field: "discounts[\(index)].code", reason: "coupon \(code) is used twice")
-                }
-                redeemed.append(code)
-            }
-            specs.append(spec)
-        }
-        let invoice = try Pricing.price(lines: lines, discounts: specs) { context.taxRates[$0] }
-
+        let (invoice, redeemed) = try price(request, context: context)
         var applied: [AppliedDiscount] = []
         for (index, (request, priced)) in zip(request.discounts, invoice.discounts).enumerated() {
             let approver = try approve(request, priced: priced, field: "discounts[\(index)]", context: context)
@@ -138,6 +130,48 @@ public enum CheckoutPlanner {
             accountBalance: context.accountBalance
         )
         return CheckoutPlan(invoice: invoice, discounts: applied, tender: tender, redeemedCoupons: redeemed)
+    }
+
+    /// Prices a checkout without approving, tendering or storing anything: what the desk shows before Finish. Approvals
+    /// in the request are ignored; the discounts a manager would have to approve (alone or together) are reported.
+    public static func quote(_ request: CheckoutRequest, context: CheckoutContext) throws(POSError) -> CheckoutQuote {
+        let (invoice, _) = try price(request, context: context)
+        var needsApproval: [Int] = []
+        for (index, priced) in invoice.discounts.enumerated() where exceedsCeiling(priced, context: context) {
+            needsApproval.append(index)
+        }
+        let applied = invoice.discounts.map {
+            AppliedDiscount(priced: $0, appliedBy: context.clerk.employee.id, approvedBy: nil, reason: nil)
+        }
+        do {
+            try checkCombinedCeiling(request.discounts, applied: applied, invoice: invoice, context: context)
+        } catch {
+            guard case .approvalRequired = error else { throw error }
+            needsApproval = applied.indices.filter { applied[$0].priced.spec.discountClass != .coupon }
+        }
+        return CheckoutQuote(invoice: invoice, needsApproval: needsApproval)
+    }
+
+    /// The lines (open ones first, then the request's) and discounts of a checkout, priced; and the coupons redeemed.
+    static func price(
+        _ request: CheckoutRequest,
+        context: CheckoutContext
+    ) throws(POSError) -> (invoice: PricedInvoice, redeemed: [String]) {
+        try context.clerk.require(.ringSales)
+        let lines = context.openLines + (try resolveLines(request.lines, context: context))
+        var specs: [DiscountSpec] = []
+        var redeemed: [String] = []
+        for (index, discount) in request.discounts.enumerated() {
+            let spec = try resolve(discount, field: "discounts[\(index)]", lines: lines, context: context)
+            if let code = spec.couponCode {
+                guard !redeemed.contains(code) else {
+                    throw .invalid(field: "discounts[\(index)].code", reason: "coupon \(code) is used twice")
+                }
+                redeemed.append(code)
+            }
+            specs.append(spec)
+        }
+        return (try Pricing.price(lines: lines, discounts: specs) { context.taxRates[$0] }, redeemed)
     }
 
     static func resolve(
@@ -251,15 +285,8 @@ public enum CheckoutPlanner {
         context: CheckoutContext
     ) throws(POSError) -> Employee? {
         let clerk = context.clerk.employee
-        // A percent discount is the percent asked for: rounding its amount to the cent can add up to half a cent
-        // (10% of $86.99 is $8.70), which must not push a discount at the ceiling over it. An amount is held to its
-        // exact share of the base, rounded up.
-        let effective =
-            switch priced.spec.method {
-            case .percent(let percent): percent
-            case .amount: priced.effectivePercent
-            }
-        let needsApproval = priced.spec.discountClass != .coupon && effective > context.policy.ceiling(for: clerk.role)
+        let effective = effectivePercent(priced)
+        let needsApproval = exceedsCeiling(priced, context: context)
         guard needsApproval else {
             // An approval given where none was needed is still recorded, so reports show who signed off.
             guard let approval = discount.approval else { return nil }
@@ -273,6 +300,22 @@ public enum CheckoutPlanner {
             )
         }
         return try approver(approval, field: field, effective: effective, context: context)
+    }
+
+    /// A percent discount is the percent asked for: rounding its amount to the cent can add up to half a cent
+    /// (10% of $86.99 is $8.70), which must not push a discount at the ceiling over it. An amount is held to its
+    /// exact share of the base, rounded up.
+    static func effectivePercent(_ priced: PricedDiscount) -> Percent {
+        switch priced.spec.method {
+        case .percent(let percent): percent
+        case .amount: priced.effectivePercent
+        }
+    }
+
+    /// Whether the discount, alone, is over the clerk's ceiling (a coupon never is: its value is the clinic's).
+    static func exceedsCeiling(_ priced: PricedDiscount, context: CheckoutContext) -> Bool {
+        priced.spec.discountClass != .coupon
+            && effectivePercent(priced) > context.policy.ceiling(for: context.clerk.employee.role)
     }
 
     static func approver(

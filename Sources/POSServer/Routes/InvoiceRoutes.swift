@@ -58,6 +58,19 @@ extension APIServer {
         },
         Route(
             .post,
+            "/api/invoices/{number}/quote",
+            .signedIn(anyOf: [.ringSales]),
+            mutating: false,
+            "Price an open invoice with the pending discounts, as checkout would; nothing is stored"
+        ) { call in
+            let number = try call.context.number("number")
+            var request = call.request
+            let body = try Body.decode(QuoteBody.self, from: try await request.bodyData(context: call.context))
+            let quote = try await call.store.quote(invoice: number, discounts: body.discounts, by: try call.clerk)
+            return try Reply.json(QuoteView(quote))
+        },
+        Route(
+            .post,
             "/api/checkouts",
             .signedIn(anyOf: [.ringSales]),
             "Check out a visit (the checkout JSON; discounts with approval)"
@@ -93,5 +106,52 @@ struct AddLinesBody: Decodable {
     init(from decoder: any Decoder) throws {
         let object = try decoder.fields(allowing: ["lines"])
         lines = try object.required("lines")
+    }
+}
+
+/// `{"discounts": [ … ]}`: the discounts part of the checkout JSON.
+struct QuoteBody: Decodable {
+    var discounts: [DiscountRequest]
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: ["discounts"])
+        discounts = try object.optional("discounts") ?? []
+    }
+}
+
+/// A quote's figures: the discounted subtotal, discounts, tax and total, and the discounts that need approval.
+struct QuoteView: Encodable {
+    struct Discount: Encodable {
+        var index: Int
+        var `class`: String
+        var amount: Money
+        var needsApproval: Bool
+    }
+
+    var subtotal: Money
+    var discounts: [Discount]
+    var discountTotal: Money
+    var taxTotal: Money
+    var total: Money
+    var balanceDue: Money
+    var needsApproval: [Int]
+
+    init(_ quote: CheckoutQuote) {
+        let invoice = quote.invoice
+        subtotal = invoice.subtotal
+        discounts = invoice.discounts.enumerated().map { index, discount in
+            Discount(
+                index: index,
+                class: discount.spec.discountClass.rawValue,
+                amount: discount.amount,
+                needsApproval: quote.needsApproval.contains(index)
+            )
+        }
+        discountTotal = invoice.discountTotal
+        taxTotal = invoice.taxTotal
+        total = invoice.total
+        // Nothing is paid on an open invoice: payments are taken at checkout.
+        balanceDue = invoice.total
+        needsApproval = quote.needsApproval
     }
 }
