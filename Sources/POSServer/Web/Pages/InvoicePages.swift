@@ -27,13 +27,14 @@ enum InvoicePage {
             <section aria-labelledby="pay-title">
             <h2 id="pay-title">Total</h2>
             <dl class="totals">
-            <dt>Subtotal</dt><dd class="money">\(invoice.subtotal.display)</dd>
-            <dt>Discounts</dt><dd class="money">\(invoice.discountTotal.display)</dd>
-            <dt>Tax</dt><dd class="money">\(invoice.taxTotal.display)</dd>
+            <dt>Subtotal</dt><dd class="money" id="subtotal">\(invoice.subtotal.display)</dd>
+            <dt>Discounts</dt><dd class="money" id="discount-total">\(invoice.discountTotal.display)</dd>
+            <dt>Tax</dt><dd class="money" id="tax-total">\(invoice.taxTotal.display)</dd>
             <dt>Total</dt><dd class="money" id="total" data-amount="\(invoice.total.description)">\(invoice.total.display)</dd>
             <dt>Balance due</dt><dd class="money" id="balance" data-amount="\(invoice.balanceDue.description)">\(invoice.balanceDue.display)</dd>
             <dt>Change due</dt><dd class="money big" id="change-due">\(change.display)</dd>
             </dl>
+            <p id="quote-status" class="notice short" role="status" hidden></p>
             \(discounts(invoice))
             \(payments(invoice))
             \(open ? HTML(joining: [discountForm(record.patients.count), tenderForm]) : posted(invoice))

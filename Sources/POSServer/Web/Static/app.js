@@ -6,7 +6,8 @@
 //   desk      #new-invoice #client #checkin-pet #checkin-item #checkin-provider #open-invoices
 //   invoice   #line-search #add-line #pet #provider #quantity #search-results #lines, [data-pet="PATIENT"] per pet
 //             #discount-kind #discount-percent #discount-amount #discount-scope #discount-line #discount-code
-//             #apply-discount #pending-discounts #total #balance
+//             #apply-discount #pending-discounts #subtotal #discount-total #tax-total #total #balance (discounted by
+//             the quote of the pending discounts) #quote-status
 //   approval  #approval (a <dialog>) #approver #approver-pin #approval-reason #approve #approval-cancel
 //   tender    #tender-kind #tender-amount #card-last4 #card-auth #card-brand #card-terminal #check-number #check-bank
 //             #check-payer #check-id #add-tender #pending-tenders #tendered #remaining #finish #change-due
@@ -296,6 +297,11 @@ function savePending(kind, list) {
 
 let discounts = [];
 let tenders = [];
+// The pending discounts last priced by the server's quote (without approvals: a PIN is never sent to be quoted), and
+// which of them need a manager's approval.
+let quotedDiscounts = "[]";
+let quoteSequence = 0;
+let needingApproval = [];
 
 function renderPending() {
   const render = (id, list, label, kind) => {
@@ -314,17 +320,73 @@ function renderPending() {
       return item;
     }));
   };
+  const asked = JSON.stringify(unapproved(discounts));
+  if (asked !== quotedDiscounts) needingApproval = [];
   render("pending-discounts", discounts, (entry) => entry.class + " " + (entry.percent ? entry.percent + "%" : entry.amount ? "$" + entry.amount : "") +
     (entry.scope ? " on " + entry.scope : entry.line ? " on line " + entry.line : "") + (entry.code ? " code " + entry.code : "") +
     (entry.approval ? " (approved by " + entry.approval.employee + ")" : ""), "discounts");
+  document.querySelectorAll("#pending-discounts li").forEach((item) => {
+    const needs = needingApproval.includes(Number(item.dataset.index)) && !discounts[Number(item.dataset.index)].approval;
+    item.classList.toggle("needs-approval", needs);
+    if (needs) item.firstChild.textContent += " — needs a manager's approval";
+  });
   render("pending-tenders", tenders, (entry) => entry.tender + " $" + entry.amount + (entry.last4 ? " ····" + entry.last4 : ""), "tenders");
+  renderChange();
+  if (asked !== quotedDiscounts) quote(asked);
+}
+
+// The tenders against the balance due (the discounted one once the quote is back): what is still to pay, the change.
+function renderChange() {
   const tendered = tenders.reduce((sum, entry) => sum + money(entry.amount), 0);
   const balance = document.getElementById("balance");
   const due = balance ? money(balance.dataset.amount) : 0;
   const tenderedNode = document.getElementById("tendered");
   if (tenderedNode) tenderedNode.textContent = dollars(tendered);
   const remaining = document.getElementById("remaining");
-  if (remaining) remaining.textContent = tendered > due ? "nothing (change " + dollars(tendered - due) + " before discounts)" : dollars(due - tendered);
+  if (remaining) remaining.textContent = tendered > due ? "nothing (change " + dollars(tendered - due) + ")" : dollars(due - tendered);
+  const change = document.getElementById("change-due");
+  if (change && invoiceNumber && body.dataset.status === "open") change.textContent = dollars(Math.max(0, tendered - due));
+}
+
+function unapproved(list) {
+  return list.map((entry) => { const copy = Object.assign({}, entry); delete copy.approval; return copy; });
+}
+
+// The pending discounts priced by the server as checkout will price them (POST /api/invoices/N/quote stores
+// nothing): #subtotal #discount-total #tax-total #total #balance show the discounted figures, and the discounts over
+// the clerk's ceiling are marked. A reply to an older list of discounts is dropped.
+async function quote(asked) {
+  quotedDiscounts = asked;
+  const sequence = ++quoteSequence;
+  const status = document.getElementById("quote-status");
+  const figures = { "subtotal": "subtotal", "discount-total": "discountTotal", "tax-total": "taxTotal", "total": "total", "balance": "balanceDue" };
+  for (const id of Object.keys(figures)) {
+    const node = document.getElementById(id);
+    if (node && node.dataset.unquoted === undefined) node.dataset.unquoted = node.textContent + "|" + (node.dataset.amount || "");
+  }
+  const show = (amounts) => {
+    for (const [id, field] of Object.entries(figures)) {
+      const node = document.getElementById(id);
+      if (!node) continue;
+      const [text, amount] = node.dataset.unquoted.split("|");
+      node.textContent = amounts ? dollars(money(amounts[field])) : text;
+      if (node.dataset.amount !== undefined) node.dataset.amount = amounts ? amounts[field] : amount;
+    }
+  };
+  let reply;
+  try {
+    reply = JSON.parse(asked).length === 0 ? null : await api("POST", "/api/invoices/" + invoiceNumber + "/quote", { discounts: JSON.parse(asked) });
+  } catch (error) {
+    reply = { ok: false, data: { error: error.message } };
+  }
+  if (sequence !== quoteSequence) return;
+  needingApproval = reply && reply.ok ? reply.data.needsApproval : [];
+  show(reply && reply.ok ? reply.data : null);
+  if (status) {
+    status.hidden = !reply || reply.ok;
+    status.textContent = reply && !reply.ok ? "Totals are before discounts: " + ((reply.data && reply.data.error) || "the discounts could not be priced") : "";
+  }
+  renderPending();
 }
 
 async function addLine(form, item) {
