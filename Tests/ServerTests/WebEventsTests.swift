@@ -57,7 +57,13 @@ import Glibc
             let text = try await stream.waitFor("event: drawer")
             let data = try #require(EventStreamClient.data(of: "drawer", in: text))
             #expect(data["state"] as? String == "open" && data["action"] as? String == "open", "\(data)")
-            #expect(data["kick"] as? Bool == true)
+            #expect(data["kick"] as? Bool == false, "an opening count does not open the drawer")
+            let noSale = try await api.post("/api/drawer/no-sale", token: csr, json: #"{"reason": "customer change"}"#)
+            #expect(noSale.status == 200, "\(noSale)")
+            let after = try await stream.waitFor("\"action\":\"no-sale\"")
+            let last = try #require(after.range(of: "event: drawer", options: .backwards))
+            let kicked = try #require(EventStreamClient.data(of: "drawer", in: String(after[last.lowerBound...])))
+            #expect(kicked["kick"] as? Bool == true, "\(kicked)")
             _ = try await stream.waitFor(": heartbeat")
         }
     }
@@ -212,8 +218,8 @@ final class EventStreamClient: Sendable {
         guard sent == request.utf8.count else { throw FixtureError("send failed") }
     }
 
-    /// Waits until what was received contains `text` (10 s at most); returns all received so far.
-    // Generous: the wait ends as soon as the text arrives; only a loaded CI machine ever needs the margin.
+    /// Waits until what was received contains `text` (a minute at most: the wait ends as soon as the text arrives,
+    /// only a loaded CI machine needs the margin); returns all received so far.
     func waitFor(_ text: String, timeout: Duration = .seconds(60)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         return try await withCheckedThrowingContinuation { continuation in

@@ -150,7 +150,8 @@ extension APIServer {
         let action = String(path.split(separator: "/").last ?? "")
         var kick = false
         if path.hasPrefix("/api/drawer/") {
-            kick = ["open", "paid-in", "paid-out", "drop", "no-sale"].contains(action)
+            // As DrawerOpening: a paid-in, a paid-out and a no-sale open the drawer; an opening count or a drop does not.
+            kick = ["paid-in", "paid-out", "no-sale"].contains(action)
         } else if let change = Self.invoiceChanges[path] {
             let object = (try? JSONSerialization.jsonObject(with: call.body)) as? [String: Any]
             let number =
