@@ -354,13 +354,12 @@ public enum Reconciler {
                 )
             } else {
                 findings.append(
-                    ReconciliationFinding(
-                        kind: .processorDebitToExplain,
-                        items: [line.id],
+                    leftover(
+                        .processorDebitToExplain,
+                        MatchItem(.bank, line.id),
                         amount: line.amount,
-                        detail: "'\(line.text)'",
-                        item: MatchItem(.bank, line.id),
-                        since: line.date
+                        since: line.date,
+                        detail: "'\(line.text)'"
                     )
                 )
             }
@@ -369,49 +368,45 @@ public enum Reconciler {
         // Stage 7: whatever is left is carried forward, shown, never absorbed.
         for payout in stillLeft {
             findings.append(
-                ReconciliationFinding(
-                    kind: .unmatched,
-                    items: [payout.id],
+                leftover(
+                    .unmatched,
+                    MatchItem(.payout, payout.id),
                     amount: payout.net,
-                    detail: "payout expected \(payout.expected)",
-                    item: MatchItem(.payout, payout.id),
-                    since: payout.expected
+                    since: payout.expected,
+                    detail: "payout expected \(payout.expected)"
                 )
             )
         }
         for batch in batchesLeft where !matches.contains(where: { $0.left.contains(batch.id) }) {
             findings.append(
-                ReconciliationFinding(
-                    kind: .unmatched,
-                    items: [batch.id],
+                leftover(
+                    .unmatched,
+                    MatchItem(.batch, batch.id),
                     amount: batch.gross,
-                    detail: "batch closed \(batch.closedOn), not settled yet",
-                    item: MatchItem(.batch, batch.id),
-                    since: batch.closedOn
+                    since: batch.closedOn,
+                    detail: "batch closed \(batch.closedOn), not settled yet"
                 )
             )
         }
         for slip in slipsLeft {
             findings.append(
-                ReconciliationFinding(
-                    kind: .unmatched,
-                    items: [slip.id],
+                leftover(
+                    .unmatched,
+                    MatchItem(.slip, slip.id),
                     amount: slip.total,
-                    detail: "deposit of \(slip.date) not credited yet",
-                    item: MatchItem(.slip, slip.id),
-                    since: slip.date
+                    since: slip.date,
+                    detail: "deposit of \(slip.date) not credited yet"
                 )
             )
         }
         for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
             findings.append(
-                ReconciliationFinding(
-                    kind: .unmatched,
-                    items: [line.id],
+                leftover(
+                    .unmatched,
+                    MatchItem(.bank, line.id),
                     amount: line.amount,
-                    detail: "bank credit '\(line.text)' with nothing to match",
-                    item: MatchItem(.bank, line.id),
-                    since: line.date
+                    since: line.date,
+                    detail: "bank credit '\(line.text)' with nothing to match"
                 )
             )
         }
@@ -419,6 +414,17 @@ public enum Reconciler {
     }
 
     // MARK: - Helpers
+
+    /// An item nothing settles: listed with the day it waits from, to be matched or written off by hand.
+    static func leftover(
+        _ kind: ReconciliationFinding.Kind,
+        _ item: MatchItem,
+        amount: Money,
+        since: BusinessDate,
+        detail: String
+    ) -> ReconciliationFinding {
+        ReconciliationFinding(kind: kind, items: [item.id], amount: amount, detail: detail, item: item, since: since)
+    }
 
     /// Stages 3b and 5: the one unused bank credit of exactly `amount` that `fits` the item's window is its match, if no
     /// rival item of the same amount fits that credit too; otherwise none is taken and the ambiguity is reported.

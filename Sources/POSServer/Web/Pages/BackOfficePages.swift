@@ -171,7 +171,8 @@ enum ReportsPage {
         let middle = height / 2
         let step = width / max(shown.count, 1)
         let bars = shown.enumerated().map { index, entry -> HTML in
-            let size = Int(Double(abs(entry.overShort.minorUnits)) / Double(largest) * Double(middle - 10))
+            // Pixels from cents in integers: a bar of the largest amount reaches the chart's edge, less a margin.
+            let size = Int(abs(entry.overShort.minorUnits) * Int64(middle - 10) / largest)
             let over = entry.overShort.minorUnits >= 0
             let y = over ? middle - size : middle
             return """
