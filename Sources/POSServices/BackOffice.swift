@@ -224,9 +224,9 @@ public enum BackOffice {
         )
     }
 
-    /// The folder the server writes backups to: `backups` beside the database file.
+    /// The folder backups go to: `$VETPOS_BACKUPS` (or the installed appliance's), else `backups` beside the database.
     public static func backupFolder(of store: Store) -> URL {
-        URL(fileURLWithPath: store.path).deletingLastPathComponent().appendingPathComponent("backups")
+        URL(fileURLWithPath: Installation.current().backupFolder(database: store.path))
     }
 
     /// The file a backup named by a client goes to: only a plain name (letters, digits, `.`, `-`, `_`; not starting

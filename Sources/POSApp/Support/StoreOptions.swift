@@ -2,21 +2,20 @@ import ArgumentParser
 import Foundation
 import POSCore
 import POSSecurity
+import POSServices
 import POSStorage
 
-/// `--db`: which database file. Default: `$VETPOS_DB`, else the appliance's own file under the user's data folder.
+/// `--db`: which database file. Default: `$VETPOS_DB` (the environment, else an installed appliance's
+/// /etc/vetpos/vetpos.env), else the user's own data folder.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file (default: $VETPOS_DB or ~/.local/share/vetpos/vetpos.sqlite).")
+    @Option(
+        name: .long,
+        help:
+            "The database file (default: $VETPOS_DB, the installed appliance's, or ~/.local/share/vetpos/vetpos.sqlite)."
+    )
     var db: String?
 
-    var path: String {
-        if let db { return db }
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["VETPOS_DB"], !path.isEmpty { return path }
-        let base =
-            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/share")
-        return base + "/vetpos/vetpos.sqlite"
-    }
+    var path: String { db ?? Installation.current().databasePath }
 
     /// Opens the database. Only `setup` creates it (its folder and file); every other command refuses a file that
     /// does not exist, so a mistyped `--db` is an error rather than a new empty database (which `journal verify`
