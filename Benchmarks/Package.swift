@@ -40,7 +40,7 @@ let package = Package(
             swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // N checkouts through Store, printed as key=value like /work/shared/perf/checkout_bench.c
+        // N checkouts through Store, printed as key=value like Baseline/checkout_bench.c
         // (used by compare-checkout.sh).
         .executableTarget(
             name: "CheckoutThroughput",

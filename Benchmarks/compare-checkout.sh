@@ -3,7 +3,7 @@
 #
 #   Benchmarks/compare-checkout.sh [-n 2000] [-r 3] [-m basic|split] [-c extra-catalog-items]
 #
-# Builds /work/shared/perf/checkout_bench.c (gcc -O2) and the CheckoutThroughput tool (swift build -c release), then
+# Builds Baseline/checkout_bench.c (gcc -O2) and the CheckoutThroughput tool (swift build -c release), then
 # runs, -r times and interleaved so both see the same machine load, on one temp folder:
 #   C       checkout_bench -j wal -s full   -n N   the machine's limit for durable (power-loss safe) commits: the
 #                                                   like-for-like reference (the Store's writer runs synchronous=FULL)
@@ -13,7 +13,6 @@
 #                                                   fsync costs on this disk right now)
 # and prints every run's key=value line, the medians, and the ratios VetPOS / C.
 #
-# shared/ is $VETPOS_SHARED, else $(git rev-parse --show-toplevel)/../shared.
 set -euo pipefail
 
 n=2000
@@ -34,17 +33,10 @@ while getopts "n:r:m:c:h" opt; do
 done
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [[ -n ${VETPOS_SHARED:-} ]]; then
-    shared=$VETPOS_SHARED
-elif top=$(git -C "$bench_dir" rev-parse --show-toplevel 2>/dev/null); then
-    shared=$top/../shared
-else
-    shared=$bench_dir/../../shared
-fi
-perf_dir=$shared/perf
+perf_dir=$bench_dir/Baseline
 for f in checkout_bench.c schema.sql; do
     [[ -f $perf_dir/$f ]] || {
-        echo "compare-checkout: $perf_dir/$f not found (set VETPOS_SHARED to the shared/ folder)" >&2
+        echo "compare-checkout: $perf_dir/$f not found " >&2
         exit 1
     }
 done

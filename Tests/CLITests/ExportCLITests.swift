@@ -1,22 +1,16 @@
 import Foundation
 import Testing
 
-/// The bookkeeping validators of `shared/validators` (FORMATS.md §9), run on what `vetpos export` writes. CI installs
-/// them with `shared/validators/setup.sh`; when they are missing the tests fail and say so (they never skip).
+/// The bookkeeping validators of `TestTools/validators`, run on what `vetpos export` writes. `./dev test` installs
+/// their tools with `TestTools/validators/setup.sh`; when they are missing the tests fail and say so (they never skip).
 enum BookkeepingValidators {
-    /// `$VETPOS_SHARED`, else the `shared/` folder beside the package (found from this file's path).
-    static var shared: URL {
-        if let path = ProcessInfo.processInfo.environment["VETPOS_SHARED"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    /// The package's `TestTools/validators` (found from this file's path).
+    static let folder = ImportInput.packageRoot.appendingPathComponent("TestTools/validators")
 
     static func tool(_ name: String) throws -> String {
-        let path = shared.appendingPathComponent("validators").appendingPathComponent(name).path
+        let path = folder.appendingPathComponent(name).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw HarnessError("validator \(path) not found: set $VETPOS_SHARED to the shared/ folder")
+            throw HarnessError("validator \(path) not found")
         }
         return path
     }
@@ -37,7 +31,7 @@ enum BookkeepingValidators {
         if result.status == 2 {
             throw HarnessError(
                 "\(arguments[0]) could not run (exit 2): the validators are not installed. Run "
-                    + "\(shared.path)/validators/setup.sh (CI: `./dev test` runs it).\n\(result.stdout)\(result.stderr)"
+                    + "\(folder.path)/setup.sh (CI: `./dev test` runs it).\n\(result.stdout)\(result.stderr)"
             )
         }
         return result

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-/// The import files the CLI tests use: POSReportsTests' import fixtures and the shared samples beside the package.
+/// The import files the CLI tests use: POSReportsTests' import fixtures and the samples of the package's TestTools.
 enum ImportInput {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -10,31 +10,31 @@ enum ImportInput {
     enum Base: Sendable {
         /// A file of `Tests/POSReportsTests/Fixtures/import/`.
         case fixture(String)
-        /// A file of `../shared/`.
-        case shared(String)
+        /// A file of `TestTools/` (`samples/…`, `validators/examples/…`).
+        case testTools(String)
 
         var url: URL {
             switch self {
             case .fixture(let name):
                 ImportInput.packageRoot.appendingPathComponent("Tests/POSReportsTests/Fixtures/import/\(name)")
-            case .shared(let path):
-                ImportInput.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/\(path)")
+            case .testTools(let path):
+                ImportInput.packageRoot.appendingPathComponent("TestTools/\(path)")
             }
         }
 
         func text() throws -> String {
             guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw HarnessError("\(url.path) is missing (the import tests read the fixtures and ../shared)")
+                throw HarnessError("\(url.path) is missing (the import tests read the fixtures and TestTools)")
             }
             return String(decoding: data, as: UTF8.self)
         }
     }
 
-    static let stripe = Base.shared("validators/examples/csv/good-stripe-balance-change.csv")
+    static let stripe = Base.testTools("validators/examples/csv/good-stripe-balance-change.csv")
     static let square = Base.fixture("square-transactions.csv")
     static let deposits = Base.fixture("processor-deposits.csv")
-    static let bai2 = Base.shared("validators/examples/bai2/good-deposit.bai2")
-    static let ofx = Base.shared("validators/examples/ofx/good-deposit-v102.ofx")
+    static let bai2 = Base.testTools("validators/examples/bai2/good-deposit.bai2")
+    static let ofx = Base.testTools("validators/examples/ofx/good-deposit-v102.ofx")
     static let bankCSV = Base.fixture("bank-checking.csv")
 
     /// Writes the mapping fixture into the sandbox and returns `--mapping` and its path.
@@ -82,7 +82,7 @@ struct ImportSample: Sendable, CustomTestStringConvertible {
         ImportSample(
             name: "Stripe, hledger's sample",
             kind: "settlement",
-            base: .shared("samples/hledger-examples-stripe-balance-change.csv"),
+            base: .testTools("samples/hledger-examples-stripe-balance-change.csv"),
             file: "stripe-sample.csv",
             format: "stripe",
             lines: 2
@@ -132,7 +132,7 @@ struct ImportSample: Sendable, CustomTestStringConvertible {
         ImportSample(
             name: "BAI2, Citi's sample",
             kind: "bank",
-            base: .shared("samples/mojbai2-citi_example.bai2"),
+            base: .testTools("samples/mojbai2-citi_example.bai2"),
             file: "citi.bai2",
             format: "bai2",
             lines: 1,
@@ -142,7 +142,7 @@ struct ImportSample: Sendable, CustomTestStringConvertible {
         ImportSample(
             name: "OFX 2.20",
             kind: "bank",
-            base: .shared("validators/examples/ofx/good-deposit-v220.ofx"),
+            base: .testTools("validators/examples/ofx/good-deposit-v220.ofx"),
             file: "bank2.ofx",
             format: "ofx",
             lines: 3
@@ -150,7 +150,7 @@ struct ImportSample: Sendable, CustomTestStringConvertible {
         ImportSample(
             name: "OFX 2.00, ofxtools' sample",
             kind: "bank",
-            base: .shared("samples/ofxtools-stmtrs-v200.ofx"),
+            base: .testTools("samples/ofxtools-stmtrs-v200.ofx"),
             file: "stmtrs.ofx",
             format: "ofx",
             lines: 2
@@ -506,10 +506,13 @@ struct ImportRefusal: Sendable, CustomTestStringConvertible {
         let sandbox = try await SeededTemplate.copy("import-overlap")
         defer { sandbox.remove() }
         try sandbox.write("v1.ofx", try ImportInput.ofx.text())
-        try sandbox.write("v2.ofx", try ImportInput.Base.shared("validators/examples/ofx/good-deposit-v220.ofx").text())
+        try sandbox.write(
+            "v2.ofx",
+            try ImportInput.Base.testTools("validators/examples/ofx/good-deposit-v220.ofx").text()
+        )
         try sandbox.write(
             "moved.ofx",
-            try ImportInput.Base.shared("validators/examples/ofx/bad-v102-date-outside-range.ofx").text()
+            try ImportInput.Base.testTools("validators/examples/ofx/bad-v102-date-outside-range.ofx").text()
         )
         try await sandbox.ok(["import", "bank", "--db", sandbox.db, "v1.ofx"], as: Clinic.bookkeeper)
         let second = try await sandbox.ok(["import", "bank", "--db", sandbox.db, "v2.ofx"], as: Clinic.bookkeeper)

@@ -5,17 +5,14 @@ import Testing
 import Glibc
 #endif
 
-/// The shared hardware harness (`${VETPOS_SHARED:-../shared}/harness`, README there): a private cupsd, a loopback
+/// The hardware harness of the package (`TestTools/harness`, README there): a private cupsd, a loopback
 /// "network printer" that records every byte, the ESC/POS decoder (emupos) and zbarimg. `./dev test` runs setup.sh and
 /// exports `HARNESS_TMP`, `HARNESS_BUILD` and `HARNESS_VENV`; with `VETPOS_REQUIRE_DEVICES=1` (CI) a missing harness
 /// fails the device tests instead of skipping them.
 enum Harness {
     static let environment = ProcessInfo.processInfo.environment
-    static let directory: String = {
-        let shared = environment["VETPOS_SHARED"].flatMap { $0.isEmpty ? nil : $0 } ?? "../shared"
-        let base = shared.hasPrefix("/") ? shared : FileManager.default.currentDirectoryPath + "/" + shared
-        return URL(fileURLWithPath: base + "/harness").standardizedFileURL.path
-    }()
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("TestTools/harness").path
     static let required = environment["VETPOS_REQUIRE_DEVICES"] == "1"
     static var available: Bool {
         environment["HARNESS_TMP"] != nil && environment["HARNESS_BUILD"] != nil

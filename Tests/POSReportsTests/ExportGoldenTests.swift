@@ -138,19 +138,10 @@ enum MapleDays {
     ]
 }
 
-/// The bookkeeping validators of `shared/validators`, run as CI runs them. They must be installed
-/// (`shared/validators/setup.sh`): a missing tool fails the test rather than skipping it.
+/// The bookkeeping validators of the package's `TestTools/validators`, run as CI runs them. They must be installed
+/// (`TestTools/validators/setup.sh`, which `./dev test` runs): a missing tool fails the test rather than skipping it.
 enum Validators {
-    /// `$VETPOS_SHARED`, else `shared/` beside the package.
-    static var shared: URL {
-        if let path = ProcessInfo.processInfo.environment["VETPOS_SHARED"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
-
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let folder = ImportFiles.testTools.appendingPathComponent("validators")
 
     static func command(for format: ExportFormat) -> [String] {
         switch format {
@@ -170,10 +161,10 @@ enum Validators {
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let arguments = command(for: format)
-        let tool = shared.appendingPathComponent("validators").appendingPathComponent(arguments[0])
+        let tool = folder.appendingPathComponent(arguments[0])
         guard FileManager.default.isExecutableFile(atPath: tool.path) else {
             Issue.record(
-                "validator \(tool.path) not found: set $VETPOS_SHARED to the shared/ folder",
+                "validator \(tool.path) not found",
                 sourceLocation: sourceLocation
             )
             return
@@ -191,7 +182,7 @@ enum Validators {
         if status == 2 {
             let message =
                 "\(arguments[0]) could not run (exit 2): the validators are not installed; run "
-                + "\(shared.path)/validators/setup.sh first.\n\(output)"
+                + "\(folder.path)/setup.sh first.\n\(output)"
             Issue.record("\(message)", sourceLocation: sourceLocation)
             return
         }

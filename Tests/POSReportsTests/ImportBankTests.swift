@@ -3,11 +3,11 @@ import POSCore
 import POSReports
 import Testing
 
-/// BAI2, OFX and mapped bank CSV statements: the shared samples and the validators' examples are read exactly; each
+/// BAI2, OFX and mapped bank CSV statements: the public samples and the validators' examples are read exactly; each
 /// broken example, and each malformed variant of a good file, is refused with its line.
 @Suite struct ImportBAI2Tests {
     static func example(_ name: String) throws -> String {
-        ImportFiles.text(try ImportFiles.shared("validators/examples/bai2/\(name).bai2"))
+        ImportFiles.text(try ImportFiles.testTools("validators/examples/bai2/\(name).bai2"))
     }
 
     func parse(_ text: String, _ source: String = "bank.bai2") throws -> BankStatement {
@@ -16,7 +16,7 @@ import Testing
 
     @Test func theWorkedExampleIsReadExactly() throws {
         let statement = try BankImport.parse(
-            try ImportFiles.shared("validators/examples/bai2/good-deposit.bai2"),
+            try ImportFiles.testTools("validators/examples/bai2/good-deposit.bai2"),
             source: "good-deposit.bai2",
             format: .bai2
         )
@@ -62,7 +62,7 @@ import Testing
 
     @Test func theCitiSampleIsReadWithItsContinuationsAndABalanceWarning() throws {
         let statement = try parse(
-            ImportFiles.text(try ImportFiles.shared("samples/mojbai2-citi_example.bai2")),
+            ImportFiles.text(try ImportFiles.testTools("samples/mojbai2-citi_example.bai2")),
             "citi.bai2"
         )
         #expect(statement.lines.count == 1)
@@ -141,7 +141,9 @@ import Testing
 }
 
 @Suite struct ImportOFXTests {
-    static func example(_ name: String) throws -> Data { try ImportFiles.shared("validators/examples/ofx/\(name).ofx") }
+    static func example(_ name: String) throws -> Data {
+        try ImportFiles.testTools("validators/examples/ofx/\(name).ofx")
+    }
 
     func parse(_ data: Data, _ source: String = "bank.ofx") throws -> BankStatement {
         try OFX.parse(data, source: source)
@@ -166,7 +168,7 @@ import Testing
     }
 
     @Test func theOfxtoolsSampleIsReadExactly() throws {
-        let statement = try parse(try ImportFiles.shared("samples/ofxtools-stmtrs-v200.ofx"), "stmtrs.ofx")
+        let statement = try parse(try ImportFiles.testTools("samples/ofxtools-stmtrs-v200.ofx"), "stmtrs.ofx")
         #expect(statement.format == .ofx)
         #expect(statement.lines.count == 2)
         let (check, atm) = (statement.lines[0], statement.lines[1])

@@ -4,18 +4,18 @@ import POSReports
 import Synchronization
 import Testing
 
-/// The files the import tests read: the project's own fixtures, and the shared samples and validator examples
-/// (`../shared`, beside the package, as CI checks it out).
+/// The files the import tests read: the project's own fixtures, and the public samples and validator examples of
+/// the package's `TestTools`.
 enum ImportFiles {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let testTools = packageRoot.appendingPathComponent("TestTools")
 
-    /// A file of `../shared` (`samples/…`, `validators/examples/…`).
-    static func shared(_ path: String) throws -> Data {
-        let url = shared.appendingPathComponent(path)
+    /// A file of `TestTools/` (`samples/…`, `validators/examples/…`).
+    static func testTools(_ path: String) throws -> Data {
+        let url = testTools.appendingPathComponent(path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ImportTestError("\(url.path) is missing: the import tests read the shared samples beside the package")
+            throw ImportTestError("\(url.path) is missing: the import tests read the samples in TestTools")
         }
         return data
     }
@@ -94,17 +94,17 @@ func replacing(
 @Suite struct ImportFormatTests {
     @Test func settlementFormatsAreDetectedFromTheHeader() throws {
         #expect(
-            SettlementImport.detect(try ImportFiles.shared("samples/hledger-examples-stripe-balance-change.csv"))
+            SettlementImport.detect(try ImportFiles.testTools("samples/hledger-examples-stripe-balance-change.csv"))
                 == .stripe
         )
         #expect(
-            SettlementImport.detect(try ImportFiles.shared("validators/examples/csv/good-stripe-balance-change.csv"))
+            SettlementImport.detect(try ImportFiles.testTools("validators/examples/csv/good-stripe-balance-change.csv"))
                 == .stripe
         )
         #expect(SettlementImport.detect(try ImportFiles.fixture("square-transactions.csv")) == .square)
         // A generic CSV is never guessed: it needs its mapping.
         #expect(SettlementImport.detect(try ImportFiles.fixture("processor-deposits.csv")) == nil)
-        #expect(SettlementImport.detect(try ImportFiles.shared("validators/examples/bai2/good-deposit.bai2")) == nil)
+        #expect(SettlementImport.detect(try ImportFiles.testTools("validators/examples/bai2/good-deposit.bai2")) == nil)
         // A header that fits both Stripe and Square is ambiguous, so not detected.
         let both = (StripeCSV.requiredColumns + ["balance_transaction_id", "created_utc"] + SquareCSV.requiredColumns)
             .joined(separator: ",")
@@ -112,7 +112,9 @@ func replacing(
     }
 
     @Test func aRenamedColumnIsNotDetectedButNamesTheNearestFormat() throws {
-        let stripe = ImportFiles.text(try ImportFiles.shared("validators/examples/csv/bad-stripe-missing-column.csv"))
+        let stripe = ImportFiles.text(
+            try ImportFiles.testTools("validators/examples/csv/bad-stripe-missing-column.csv")
+        )
         #expect(SettlementImport.detect(Data(stripe.utf8)) == nil)
         #expect(SettlementImport.nearest(Data(stripe.utf8)) == .stripe)
         let square = ImportFiles.text(try ImportFiles.fixture("square-transactions.csv"))
@@ -124,11 +126,11 @@ func replacing(
     }
 
     @Test func bankFormatsAreDetectedFromTheContent() throws {
-        #expect(BankImport.detect(try ImportFiles.shared("validators/examples/bai2/good-deposit.bai2")) == .bai2)
-        #expect(BankImport.detect(try ImportFiles.shared("samples/mojbai2-citi_example.bai2")) == .bai2)
-        #expect(BankImport.detect(try ImportFiles.shared("validators/examples/ofx/good-deposit-v102.ofx")) == .ofx)
-        #expect(BankImport.detect(try ImportFiles.shared("validators/examples/ofx/good-deposit-v220.ofx")) == .ofx)
-        #expect(BankImport.detect(try ImportFiles.shared("samples/ofxtools-stmtrs-v200.ofx")) == .ofx)
+        #expect(BankImport.detect(try ImportFiles.testTools("validators/examples/bai2/good-deposit.bai2")) == .bai2)
+        #expect(BankImport.detect(try ImportFiles.testTools("samples/mojbai2-citi_example.bai2")) == .bai2)
+        #expect(BankImport.detect(try ImportFiles.testTools("validators/examples/ofx/good-deposit-v102.ofx")) == .ofx)
+        #expect(BankImport.detect(try ImportFiles.testTools("validators/examples/ofx/good-deposit-v220.ofx")) == .ofx)
+        #expect(BankImport.detect(try ImportFiles.testTools("samples/ofxtools-stmtrs-v200.ofx")) == .ofx)
         #expect(BankImport.detect(try ImportFiles.fixture("bank-checking.csv")) == nil)
     }
 

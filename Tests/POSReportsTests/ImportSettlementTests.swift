@@ -14,7 +14,7 @@ import Testing
 
     @Test func theHledgerSampleIsReadExactly() throws {
         let file = try SettlementImport.parse(
-            try ImportFiles.shared("samples/hledger-examples-stripe-balance-change.csv"),
+            try ImportFiles.testTools("samples/hledger-examples-stripe-balance-change.csv"),
             source: "stripe.csv",
             format: .stripe,
             calendar: ImportFiles.chicago
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func theValidatorExampleIsReadExactly() throws {
-        let file = try parse(ImportFiles.text(try ImportFiles.shared(Self.example)))
+        let file = try parse(ImportFiles.text(try ImportFiles.testTools(Self.example)))
         #expect(file.lines.count == 5)
         #expect(file.lines.map(\.line) == [2, 3, 4, 5, 6])
         #expect(file.lines.map(\.type) == [.charge, .charge, .charge, .refund, .chargeback])
@@ -75,16 +75,16 @@ import Testing
     }
 
     @Test func malformedFilesAreRefusedWithTheirLine() throws {
-        let good = ImportFiles.text(try ImportFiles.shared(Self.example))
+        let good = ImportFiles.text(try ImportFiles.testTools(Self.example))
         expectRefused("missing.csv line 1", "lacks 'reporting_category'") {
             _ = try parse(
-                ImportFiles.text(try ImportFiles.shared("validators/examples/csv/bad-stripe-missing-column.csv")),
+                ImportFiles.text(try ImportFiles.testTools("validators/examples/csv/bad-stripe-missing-column.csv")),
                 "missing.csv"
             )
         }
         expectRefused("stripe.csv line 6, net", "gross -195.00 − fee 15.00 = -210.00, but net is -195.00") {
             _ = try parse(
-                ImportFiles.text(try ImportFiles.shared("validators/examples/csv/bad-stripe-net-mismatch.csv"))
+                ImportFiles.text(try ImportFiles.testTools("validators/examples/csv/bad-stripe-net-mismatch.csv"))
             )
         }
         expectRefused("stripe.csv line 2, gross", "thousands separator", "1450.00") {
@@ -309,7 +309,7 @@ import Testing
             ]
         )
         let bank = try OFX.parse(
-            try ImportFiles.shared("validators/examples/ofx/good-deposit-v102.ofx"),
+            try ImportFiles.testTools("validators/examples/ofx/good-deposit-v102.ofx"),
             source: "bank.ofx"
         )
         let lines = bank.lines.map(\.matchingLine)
@@ -341,7 +341,7 @@ import Testing
         // The chargeback has no payout yet: it waits for the file that names one.
         #expect(settlement.lines.compactMap(\.matchingEntry).count == 4)
         let bank = try BAI2.parse(
-            ImportFiles.text(try ImportFiles.shared("validators/examples/bai2/good-deposit.bai2")),
+            ImportFiles.text(try ImportFiles.testTools("validators/examples/bai2/good-deposit.bai2")),
             source: "bank.bai2"
         )
         let result = Reconciler.reconcile(

@@ -5,7 +5,7 @@ import POSStorage
 import POSTestSupport
 
 /// N durable checkouts through the real `Store`, one after the other (one transaction each), timed per commit like
-/// /work/shared/perf/checkout_bench.c, printed as one key=value line in the same keys so both can be compared.
+/// Benchmarks/Baseline/checkout_bench.c, printed as one key=value line in the same keys so both can be compared.
 ///
 ///     CheckoutThroughput [-n 2000] [-d parent-dir] [-m basic|split] [-c extra-items] [-D vda] [-k]
 ///

@@ -286,6 +286,8 @@ struct Sandbox: Sendable {
             "PATH": parent["PATH"] ?? "/usr/bin:/bin",
             "HOME": directory.path,
             "XDG_DATA_HOME": directory.appendingPathComponent("xdg").path,
+            // An appliance installed on this machine (/etc/vetpos/vetpos.env) must never be the test's database.
+            "VETPOS_CONFIG": directory.appendingPathComponent("no-vetpos.env").path,
             "TMPDIR": directory.path,
             "LANG": "C.UTF-8",
         ]
