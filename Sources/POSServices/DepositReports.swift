@@ -156,9 +156,6 @@ public enum DepositReports {
     /// `--date`, or today's business day.
     public static func day(_ text: String?, _ store: Store) async throws -> BusinessDate {
         guard let text else { return try await store.businessDate(atMillis: store.currentMillis) }
-        guard let day = BusinessDate(text) else {
-            throw POSError.invalid(field: "--date", reason: "'\(text)' is not a date (YYYY-MM-DD)")
-        }
-        return day
+        return try BusinessDate.parse(text, field: "--date")
     }
 }

@@ -109,17 +109,9 @@ extension Store {
             if !report.categories.isEmpty || !report.tenders.isEmpty || !closed.isEmpty {
                 days.append(ExportDay(report: report, closedDrawers: closed, checks: checks[day] ?? []))
             }
-            day = Self.day(after: day)
+            day = day.adding(days: 1)
         }
         return ExportSource(clinic: policy.clinicName, timeZone: policy.timeZone, days: days)
     }
 
-    static func day(after day: BusinessDate) -> BusinessDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = day.text.split(separator: "-").map { Int($0)! }
-        let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2] + 1))!
-        let next = calendar.dateComponents([.year, .month, .day], from: date)
-        return BusinessDate(String(format: "%04d-%02d-%02d", next.year!, next.month!, next.day!))!
-    }
 }

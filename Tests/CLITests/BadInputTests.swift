@@ -229,6 +229,27 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             mentions: ["invoice", "4242", "not found"]
         ),
         BadInput(
+            name: "a deposit report for the last day of year 9999",
+            arguments: ["report", "deposit", "--db", "DB", "--date", "9999-12-31"],
+            staff: Clinic.manager,
+            status: 2,
+            mentions: ["--date", "9999-12-31", "1900 to 2999"]
+        ),
+        BadInput(
+            name: "a batch report for year 0001",
+            arguments: ["report", "batches", "--db", "DB", "--date", "0001-01-01"],
+            staff: Clinic.manager,
+            status: 2,
+            mentions: ["--date", "0001-01-01"]
+        ),
+        BadInput(
+            name: "an export spanning eleven centuries",
+            arguments: ["export", "csv", "--db", "DB", "--from", "1900-01-01", "--to", "2999-12-31", "-o", "-"],
+            staff: Clinic.manager,
+            status: 2,
+            mentions: ["--to", "at most 366 days"]
+        ),
+        BadInput(
             name: "setting up a clinic twice",
             arguments: [
                 "setup", "--db", "DB", "--clinic", "Other", "--manager-id", "MGR2", "--manager-name", "Other Manager",

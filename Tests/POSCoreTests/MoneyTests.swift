@@ -78,6 +78,34 @@ import Testing
         #expect(BusinessDate("24-01-01") == nil)
     }
 
+    @Test("dates outside 1900-2999 are refused with the field; arithmetic at the edges never traps")
+    func datesAtTheEdges() throws {
+        for text in ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01", "", String(repeating: "9", count: 1_000)] {
+            #expect(BusinessDate(text) == nil)
+            #expect(throws: POSError.self) { try BusinessDate.parse(text, field: "--date") }
+        }
+        let last = try BusinessDate.parse("2999-12-31", field: "--date")
+        #expect(last.adding(days: 1).text == "3000-01-01")
+        #expect(last.adding(days: Int.max).text.count == 10)
+        #expect(try BusinessDate.parse("1900-01-01", field: "f").adding(days: Int.min).text.count == 10)
+        let first = try BusinessDate.parse("1900-01-01", field: "f")
+        #expect(BusinessDate.days(from: first, through: first.adding(days: 3)).map(\.text).last == "1900-01-04")
+        #expect(BusinessDate.days(from: last, through: first).isEmpty)
+    }
+
+    @Test("a date range is checked by arithmetic: reversed or too long is refused with the field")
+    func dateRanges() throws {
+        let first = try BusinessDate.parse("1900-01-01", field: "from")
+        let last = try BusinessDate.parse("2999-12-31", field: "to")
+        try BusinessDate.checkRange(from: first, through: first.adding(days: 365), maximumDays: 366, field: "to")
+        #expect(throws: POSError.self) {
+            try BusinessDate.checkRange(from: first, through: last, maximumDays: 366, field: "to")
+        }
+        #expect(throws: POSError.self) {
+            try BusinessDate.checkRange(from: last, through: first, maximumDays: 366, field: "to")
+        }
+    }
+
     @Test func businessDayIsCutAtLocalMidnight() throws {
         let chicago = try BusinessCalendar(timeZoneIdentifier: "America/Chicago")
         let day = BusinessDate("2026-03-08")!  // the day US clocks spring forward

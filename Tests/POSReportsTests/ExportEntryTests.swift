@@ -399,9 +399,9 @@ struct GeneratedDay {
             ExportText.ofxDateTime(BusinessDate("2025-07-10")!, hour: 23, minute: 59, second: 59, in: india)
                 == "20250710235959.000[+5.5]"
         )
-        #expect(ExportText.nextDay(BusinessDate("2024-02-28")!) == BusinessDate("2024-02-29")!)
-        #expect(ExportText.nextDay(BusinessDate("2025-12-31")!) == BusinessDate("2026-01-01")!)
-        #expect(ExportText.days(from: BusinessDate("2025-02-27")!, through: BusinessDate("2025-03-02")!).count == 4)
+        #expect(BusinessDate("2024-02-28")!.adding(days: 1) == BusinessDate("2024-02-29")!)
+        #expect(BusinessDate("2025-12-31")!.adding(days: 1) == BusinessDate("2026-01-01")!)
+        #expect(BusinessDate.days(from: BusinessDate("2025-02-27")!, through: BusinessDate("2025-03-02")!).count == 4)
         #expect(ExportText.monthDayYear(BusinessDate("2025-03-04")!) == "03/04/2025")
     }
 }

@@ -153,6 +153,18 @@ import Testing
 
     static let ids = ["MVC-CHK-20250314-CASH", "MVC-CHK-20250314-CHK-1042", "MVC-CHK-20250317-BATCH-B0314"]
 
+    @Test("a statement followed by tens of thousands of unclosed tags is refused with its line, never a crash")
+    func deepNestingIsRefused() throws {
+        var text = String(decoding: try Self.example("good-deposit-v102"), as: UTF8.self)
+        let bodyStart = try #require(text.range(of: "<OFX>"))
+        text.insert(contentsOf: String(repeating: "<A>\n", count: 50_000), at: bodyStart.upperBound)
+        #expect {
+            try parse(text)
+        } throws: { error in
+            "\(error)".contains("nested deeper than \(OFX.maximumDepth)") && "\(error)".contains("line")
+        }
+    }
+
     @Test(arguments: ["good-deposit-v102", "good-deposit-v220"])
     func theWorkedExampleIsReadExactly(name: String) throws {
         let statement = try BankImport.parse(try Self.example(name), source: "\(name).ofx", format: .ofx)

@@ -11,6 +11,7 @@ import Testing
         let fixture = try await ServerFixture.make()
         try await fixture.test { api in
             let csr = try await api.signIn("CSR")
+            let manager = try await api.signIn("MGR", terminal: "OFFICE")
             let before = try await fixture.snapshot()
             let cases: [(String, API.Reply, Int, String)] = [
                 (
@@ -91,6 +92,21 @@ import Testing
                 ),
                 ("unknown route", try await api.get("/api/nothing-here", token: csr), 404, "no route for GET"),
                 ("bad date", try await api.get("/api/reports/deposit?date=March", token: csr), 400, "query date"),
+                (
+                    "year 9999 on a report",
+                    try await api.get("/api/reports/batches?date=9999-12-31", token: manager),
+                    400, "query date: '9999-12-31' is not a date YYYY-MM-DD from 1900 to 2999"
+                ),
+                (
+                    "an export in year 9999",
+                    try await api.get("/api/exports/csv?from=9999-12-01&to=9999-12-31", token: manager),
+                    400, "query from"
+                ),
+                (
+                    "an export of eleven centuries",
+                    try await api.get("/api/exports/csv?from=1900-01-01&to=2999-12-31", token: manager),
+                    400, "query to: at most 366 days"
+                ),
             ]
             for (what, reply, status, message) in cases {
                 #expect(reply.status == status, "\(what): \(reply)")

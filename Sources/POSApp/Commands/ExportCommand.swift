@@ -29,9 +29,6 @@ struct ExportCommand: VetPOSCommandBody {
     @Option(name: [.customShort("o"), .long], help: "The file to write (- for standard output).") var output: String
     @Option(help: "A JSON file of account names and numbers, clinic code and bank account.") var mapping: String?
 
-    /// The longest range one export covers.
-    static let maximumDays = 366
-
     func execute() async throws {
         guard let format = ExportFormat(rawValue: format) else {
             throw POSError.invalid(
@@ -41,12 +38,7 @@ struct ExportCommand: VetPOSCommandBody {
         }
         let first = try Self.date(from, field: "--from")
         let last = try to.map { try Self.date($0, field: "--to") } ?? first
-        guard first <= last else {
-            throw POSError.invalid(field: "--to", reason: "\(last) is before --from \(first)")
-        }
-        guard ExportText.days(from: first, through: last).count <= Self.maximumDays else {
-            throw POSError.invalid(field: "--to", reason: "export at most \(Self.maximumDays) days at a time")
-        }
+        try BusinessDate.checkRange(from: first, through: last, maximumDays: ExportFormat.maximumDays, field: "--to")
         let accounts = try mapping.map { path in
             let (data, _) = try Output.read(path)
             return try ExportMapping.read(data, source: path)
@@ -84,9 +76,6 @@ struct ExportCommand: VetPOSCommandBody {
     }
 
     static func date(_ text: String, field: String) throws -> BusinessDate {
-        guard let date = BusinessDate(text) else {
-            throw POSError.invalid(field: field, reason: "'\(text)' is not a date (YYYY-MM-DD)")
-        }
-        return date
+        try BusinessDate.parse(text, field: field)
     }
 }

@@ -24,12 +24,9 @@ struct ReconcileReport: VetPOSCommandBody {
     @Option(help: "text or json.") var format = OutputFormat.text
 
     func execute() async throws {
-        guard let first = BusinessDate(from) else {
-            throw POSError.invalid(field: "--from", reason: "'\(from)' is not a date (YYYY-MM-DD)")
-        }
-        guard let last = BusinessDate(to ?? from), last >= first else {
-            throw POSError.invalid(field: "--to", reason: "'\(to ?? "")' is not a date on or after --from")
-        }
+        let first = try BusinessDate.parse(from, field: "--from")
+        let last = try to.map { try BusinessDate.parse($0, field: "--to") } ?? first
+        guard last >= first else { throw POSError.invalid(field: "--to", reason: "\(last) is before --from \(first)") }
         let store = try database.openStore()
         let viewer = try await signIn.signIn(store)
         let outcome = try await ReconciliationReports.reconcile(store, viewer: viewer, from: first, through: last)

@@ -23,10 +23,7 @@ struct ReportCommand: AsyncParsableCommand {
             let store = try database.openStore()
             let day: BusinessDate
             if let date {
-                guard let parsed = BusinessDate(date) else {
-                    throw POSError.invalid(field: "--date", reason: "'\(date)' is not a date (YYYY-MM-DD)")
-                }
-                day = parsed
+                day = try BusinessDate.parse(date, field: "--date")
             } else {
                 day = try await store.businessDate(atMillis: store.currentMillis)
             }

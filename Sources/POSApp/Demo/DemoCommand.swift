@@ -31,10 +31,7 @@ struct DemoCommand: VetPOSCommandBody {
         let calendar = try BusinessCalendar(timeZoneIdentifier: DemoData.timeZone)
         let day: BusinessDate
         if let date {
-            guard let parsed = BusinessDate(date) else {
-                throw POSError.invalid(field: "--date", reason: "'\(date)' is not a date (YYYY-MM-DD)")
-            }
-            day = parsed
+            day = try BusinessDate.parse(date, field: "--date")
         } else {
             day = calendar.businessDate(atMillis: Int64(Date().timeIntervalSince1970 * 1000))
         }

@@ -155,8 +155,6 @@ public struct Coupon: Hashable, Sendable, Codable {
         guard DiscountScope(text: scope) != nil else {
             throw .invalid(field: "coupon.scope", reason: "'\(scope)' is not all, a kind or item:CODE")
         }
-        guard BusinessDate(expiresOn) != nil else {
-            throw .invalid(field: "coupon.expiresOn", reason: "'\(expiresOn)' is not a date (YYYY-MM-DD)")
-        }
+        _ = try BusinessDate.parse(expiresOn, field: "coupon.expiresOn")
     }
 }

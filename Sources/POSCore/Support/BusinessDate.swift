@@ -4,14 +4,37 @@ import Foundation
 public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let text: String
 
+    /// The years a date may be given in: wide enough for any clinic's records and statements, and narrow enough that
+    /// date arithmetic (a settlement window, the next day) always stays a four-digit year.
+    public static let supportedYears = 1900...2999
+
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            Self.supportedYears.contains(year),
             (1...12).contains(month), (1...BusinessDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         self.text = text
+    }
+
+    /// A date a person typed or a file holds, or a refusal naming the field: not `YYYY-MM-DD`, not a real day, or a
+    /// year outside ``supportedYears``.
+    public static func parse(_ text: String, field: String) throws(POSError) -> BusinessDate {
+        guard let date = BusinessDate(text) else {
+            throw .invalid(
+                field: field,
+                reason: "'\(text.prefix(40))' is not a date YYYY-MM-DD from \(supportedYears.lowerBound) to "
+                    + "\(supportedYears.upperBound)"
+            )
+        }
+        return date
+    }
+
+    /// A date computed from a valid one (not parsed from input).
+    private init(year: Int, month: Int, day: Int) {
+        text = String(format: "%04d-%02d-%02d", year, month, day)
     }
 
     public var description: String { text }
@@ -20,18 +43,42 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// `20250314`: the date without dashes, for ids such as deposit slips and card batches.
     public var compact: String { text.replacingOccurrences(of: "-", with: "") }
 
-    /// The date `days` calendar days later (earlier when negative).
+    /// The date `days` calendar days later (earlier when negative). Steps are bounded to ±100 years, so a result is
+    /// always a real date with a four-digit year, whatever the caller passes.
     public func adding(days: Int) -> BusinessDate {
-        let parts = text.split(separator: "-").map { Int($0)! }
-        let (year, month, day) = Self.civil(fromDays: Self.days(year: parts[0], month: parts[1], day: parts[2]) + days)
-        return BusinessDate(String(format: "%04d-%02d-%02d", year, month, day))!
+        let step = min(max(days, -36_525), 36_525)
+        let (year, month, day) = Self.civil(fromDays: daysSinceEpoch + step)
+        return BusinessDate(year: year, month: month, day: day)
     }
 
     /// Calendar days from this date to `other` (negative when `other` is earlier).
     public func days(until other: BusinessDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
+    /// Every day from `first` to `last`, both included (none when `last` is earlier).
+    public static func days(from first: BusinessDate, through last: BusinessDate) -> [BusinessDate] {
+        guard first <= last else { return [] }
+        return (0...first.days(until: last)).map { first.adding(days: $0) }
+    }
+
+    /// The one check of a date range from a person (CLI option, query parameter): `last` not before `first`, and at
+    /// most `maximumDays` days, decided by arithmetic rather than by listing the days of a range of centuries.
+    public static func checkRange(
+        from first: BusinessDate,
+        through last: BusinessDate,
+        maximumDays: Int,
+        field: String
+    ) throws(POSError) {
+        guard first <= last else {
+            throw .invalid(field: field, reason: "\(last) is before \(first)")
+        }
+        guard first.days(until: last) < maximumDays else {
+            throw .invalid(field: field, reason: "at most \(maximumDays) days at a time (\(first) to \(last))")
+        }
+    }
+
     var daysSinceEpoch: Int {
-        let parts = text.split(separator: "-").map { Int($0)! }
+        let parts = text.split(separator: "-").map { Int($0) ?? 0 }
+        guard parts.count == 3 else { return 0 }
         return Self.days(year: parts[0], month: parts[1], day: parts[2])
     }
 

@@ -4,6 +4,9 @@ import POSCore
 /// The bookkeeper's formats. The journal formats (IIF, hledger) carry each day's balanced summary entry; the
 /// bank-line formats (QBO, OFX, Xero CSV, plain CSV) carry the lines the day's takings send to the bank.
 public enum ExportFormat: String, CaseIterable, Hashable, Sendable {
+    /// The longest range of business days one export covers (the CLI and the API alike).
+    public static let maximumDays = 366
+
     /// QuickBooks Desktop: a `GENERAL JOURNAL` transaction per day.
     case iif
     /// QuickBooks Web Connect: OFX 1.02 SGML with Intuit's `INTU.BID`.

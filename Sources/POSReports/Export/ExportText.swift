@@ -104,28 +104,6 @@ public enum ExportText {
         return "\(parts[1])/\(parts[2])/\(parts[0])"
     }
 
-    /// The next calendar day.
-    public static func nextDay(_ date: BusinessDate) -> BusinessDate {
-        let parts = date.text.split(separator: "-").map { Int($0)! }
-        var (year, month, day) = (parts[0], parts[1], parts[2] + 1)
-        if BusinessDate(String(format: "%04d-%02d-%02d", year, month, day)) == nil {
-            (month, day) = (month + 1, 1)
-            if month > 12 { (year, month) = (year + 1, 1) }
-        }
-        return BusinessDate(String(format: "%04d-%02d-%02d", year, month, day))!
-    }
-
-    /// Every day from `first` to `last`, both included.
-    public static func days(from first: BusinessDate, through last: BusinessDate) -> [BusinessDate] {
-        var days: [BusinessDate] = []
-        var day = first
-        while day <= last {
-            days.append(day)
-            day = nextDay(day)
-        }
-        return days
-    }
-
     /// An OFX date-time of a business day at a local wall-clock time, with the clinic's UTC offset at that instant:
     /// `20250314120000.000[-5:CDT]`. Offsets that are not whole hours are written in decimal hours (`+5.5`), the
     /// form ofxtools reads; the zone name is written only where it is known for certain.

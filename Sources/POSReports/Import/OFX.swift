@@ -264,6 +264,9 @@ public enum OFX {
         return nil
     }
 
+    /// The deepest element nesting accepted.
+    public static let maximumDepth = 32
+
     /// The element tree. In SGML a leaf's closing tag is optional and aggregates must be closed; in XML every
     /// element is closed.
     private static func tree(
@@ -319,6 +322,11 @@ public enum OFX {
                 if sgml && leaves.contains(name) { throw fail(line, "<\(name)> has no value") }
                 if name == "STMTTRN", parent.name == "STMTTRN" {
                     throw fail(line, "<STMTTRN> starts before the previous <STMTTRN> (line \(parent.line)) is closed")
+                }
+                // A real statement nests about eight deep. Beyond the limit the file is refused here, before a
+                // tree that deep could exhaust the stack when it is searched or freed (both recurse).
+                guard stack.count <= maximumDepth else {
+                    throw fail(line, "<\(name)> is nested deeper than \(maximumDepth) elements: not an OFX statement")
                 }
                 let element = Element(name: name, line: line)
                 parent.children.append(element)

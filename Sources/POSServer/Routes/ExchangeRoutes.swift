@@ -9,9 +9,6 @@ import POSStorage
 /// The bookkeeper's files: exports of closed days (a download), imports of settlement files and bank statements
 /// (the file is the body).
 extension APIServer {
-    /// The longest range one export covers (as the CLI).
-    static let maximumExportDays = 366
-
     static let exchangeRoutes: [Route] = [
         Route(
             .get,
@@ -30,12 +27,12 @@ extension APIServer {
                 throw POSError.invalid(field: "query from", reason: "is required (YYYY-MM-DD)")
             }
             let last = try call.request.date("to") ?? first
-            guard first <= last else { throw POSError.invalid(field: "query to", reason: "\(last) is before from") }
-            // Years apart first: listing the days of a range spanning centuries would take the server seconds.
-            let years = (Int(last.description.prefix(4)) ?? 0) - (Int(first.description.prefix(4)) ?? 0)
-            guard years <= 1, ExportText.days(from: first, through: last).count <= maximumExportDays else {
-                throw POSError.invalid(field: "query to", reason: "export at most \(maximumExportDays) days at a time")
-            }
+            try BusinessDate.checkRange(
+                from: first,
+                through: last,
+                maximumDays: ExportFormat.maximumDays,
+                field: "query to"
+            )
             let mapping = try call.request.query("mapping").map {
                 try ExportMapping.read(Data($0.utf8), source: "query mapping")
             }

@@ -56,10 +56,7 @@ extension Request {
     /// A business date from the query (`YYYY-MM-DD`), or nil when absent.
     func date(_ name: String) throws -> BusinessDate? {
         guard let text = query(name) else { return nil }
-        guard let date = BusinessDate(text) else {
-            throw POSError.invalid(field: "query \(name)", reason: "'\(text)' is not a date (YYYY-MM-DD)")
-        }
-        return date
+        return try BusinessDate.parse(text, field: "query \(name)")
     }
 }
 
