@@ -123,9 +123,17 @@ public struct APIServer: Sendable {
         return response
     }
 
+    /// The session of a token, its idle timer restarted and its employee as the staff record says now: a disabled
+    /// employee's sessions end at their next request, and a changed role applies at once.
+    func session(_ token: String) async throws -> Sessions.Session? {
+        guard let session = await sessions.touch(token) else { return nil }
+        let record = try await store.currentEmployee(session.clerk.employee.id)
+        return await sessions.follow(token, record: record)
+    }
+
     func authenticate(_ request: Request, queryToken: Bool = false) async throws -> Sessions.Session {
         if queryToken, request.headers[.authorization] == nil, let token = request.query("token") {
-            guard let session = await sessions.touch(token) else {
+            guard let session = try await session(token) else {
                 throw APIError(.unauthorized, "query token: the session is unknown or expired; sign in again")
             }
             return session
@@ -136,7 +144,7 @@ public struct APIServer: Sendable {
                 "Authorization header: sign in first (POST /api/sessions) and send Bearer TOKEN"
             )
         }
-        guard let session = await sessions.touch(String(header.dropFirst("Bearer ".count))) else {
+        guard let session = try await session(String(header.dropFirst("Bearer ".count))) else {
             throw APIError(.unauthorized, "Authorization header: the session is unknown or expired; sign in again")
         }
         return session

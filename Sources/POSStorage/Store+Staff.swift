@@ -188,6 +188,14 @@ extension Store {
         }
     }
 
+    /// The employee's record as it is now (nil when unknown): a signed-in session acts with this role, and not at
+    /// all once the employee is disabled.
+    public func currentEmployee(_ id: String) async throws -> Employee? {
+        try await read { db in
+            try Row.fetchOne(cached: db, sql: "SELECT * FROM employee WHERE id = ?", arguments: [id]).map(Self.employee)
+        }
+    }
+
     public func employees() async throws -> [Employee] {
         try await read { db in
             try Row.fetchAll(cached: db, sql: "SELECT * FROM employee ORDER BY id").map(Self.employee)

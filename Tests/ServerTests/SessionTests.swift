@@ -29,6 +29,38 @@ import Testing
         }
     }
 
+    @Test("an open session follows the staff record: disabled ends it, a demotion applies at the next request")
+    func sessionsFollowTheStaffRecord() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let manager = try await api.signIn("MGR", terminal: "OFFICE")
+            let csr = try await api.signIn("CSR")
+            #expect(try await api.get("/api/invoices", token: csr).status == 200)
+            let disabled = try await api.post("/api/employees/CSR", token: manager, json: #"{"active": false}"#)
+            #expect(disabled.status == 200, "\(disabled)")
+            let afterDisable = try await api.post("/api/checkouts", token: csr, json: BadInputTests.visit + "}")
+            #expect(afterDisable.status == 401, "a disabled CSR's open session still acts: \(afterDisable)")
+
+            let added = try await api.post(
+                "/api/employees",
+                token: manager,
+                json: #"{"id": "MGR2", "name": "Second Manager", "role": "manager", "pin": "7007"}"#
+            )
+            #expect(added.status == 201, "\(added)")
+            let second = try await api.signIn("MGR2", pin: "7007")
+            let demoted = try await api.post("/api/employees/MGR2", token: manager, json: #"{"role": "csr"}"#)
+            #expect(demoted.status == 200, "\(demoted)")
+            let attempt = try await api.post(
+                "/api/employees",
+                token: second,
+                json: #"{"id": "EVIL", "name": "Another Manager", "role": "manager", "pin": "6006"}"#
+            )
+            #expect(attempt.status == 403, "a demoted manager's old session still manages staff: \(attempt)")
+            let current = try await api.get("/api/sessions/current", token: second)
+            #expect(current.json["role"] as? String == "csr", "\(current)")
+        }
+    }
+
     @Test func wrongPINIs401AndRepeatedWrongPINsAreThrottledWithRetryAfter() async throws {
         let fixture = try await ServerFixture.make()
         try await fixture.test { api in

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import POSCore
+import POSStorage
 
 extension APIServer {
     /// Reads a terminal's barcode scanner in the server (`vetpos serve --scanner TERMINAL`) until the task is
@@ -34,7 +35,12 @@ extension APIServer {
 
     /// One code from the terminal's scanner: the scan of whoever signed in there last, or refused.
     func scanned(_ code: String, at terminal: String) async {
-        guard let session = await sessions.newest(atTerminal: terminal) else {
+        guard let newest = await sessions.newest(atTerminal: terminal),
+            let session = try? await sessions.follow(
+                newest.token,
+                record: store.currentEmployee(newest.clerk.employee.id)
+            )
+        else {
             let data = ScanEventData(code: code, result: "refused", message: "sign in at \(terminal) first")
             await events.publish(.json("scan", data), to: terminal)
             return

@@ -60,6 +60,24 @@ public actor Sessions {
         return byToken.values.filter { $0.clerk.terminal == terminal && $0.expiresAt > now }.max { $0.order < $1.order }
     }
 
+    /// Keeps the session's employee in step with the staff record: the current role and name, or the session closed
+    /// (nil) when the employee is disabled or gone.
+    public func follow(_ token: String, record: Employee?) -> Session? {
+        guard var session = byToken[token] else { return nil }
+        guard let record, record.active else {
+            byToken[token] = nil
+            return nil
+        }
+        session.clerk.employee = record
+        byToken[token] = session
+        return session
+    }
+
+    /// Closes every session of an employee (disabled, or their PIN changed).
+    public func close(employee: String) {
+        byToken = byToken.filter { $0.value.clerk.employee.id != employee }
+    }
+
     public func close(_ token: String) {
         byToken[token] = nil
     }

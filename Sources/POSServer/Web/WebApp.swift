@@ -59,7 +59,7 @@ struct WebApp: Sendable {
     ) async throws -> Response {
         var session: Sessions.Session?
         if let token = request.cookies[Self.cookie]?.value, !token.isEmpty {
-            session = await server.sessions.touch(token)
+            session = try await server.session(token)
         }
         if session == nil && !signedOut {
             let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")

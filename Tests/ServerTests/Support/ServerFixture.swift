@@ -160,11 +160,12 @@ struct API: Sendable {
     }
 
     /// Signs in at a terminal and returns the token.
-    func signIn(_ employee: String, terminal: String = "FRONT-1") async throws -> String {
+    func signIn(_ employee: String, pin: String? = nil, terminal: String = "FRONT-1") async throws -> String {
+        let pin = pin ?? TestClinic.pin(employee)
         let reply = try await call(
             .post,
             "/api/sessions",
-            json: #"{"employee": "\#(employee)", "pin": "\#(TestClinic.pin(employee))", "terminal": "\#(terminal)"}"#
+            json: #"{"employee": "\#(employee)", "pin": "\#(pin)", "terminal": "\#(terminal)"}"#
         )
         guard reply.status == 201, let token = reply.json["token"] as? String else {
             throw FixtureError("sign-in of \(employee) failed: \(reply)")
