@@ -8,7 +8,8 @@ public struct VetPOSCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SetupCommand.self, CheckoutCommand.self, InvoiceCommand.self, RefundCommand.self,
             CatalogCommand.self, CouponCommand.self, ClientCommand.self, EmployeeCommand.self, ReportCommand.self,
-            JournalCommand.self, BackupCommand.self, DrawerCommand.self, SettingsCommand.self, ExportCommand.self,
+            JournalCommand.self, BackupCommand.self, RestoreCommand.self, StatusCommand.self, DrawerCommand.self,
+            SettingsCommand.self, ExportCommand.self,
             DepositCommand.self, BatchCommand.self, ImportCommand.self, ReconcileCommand.self, ServeCommand.self,
             DevicesCommand.self, PrintTestCommand.self, ReprintCommand.self, PrintCommand.self, ScanCommand.self,
         ]

@@ -52,6 +52,15 @@ public struct DeviceInventory: Hashable, Sendable, Encodable {
         cups: CUPSClient = .shared,
         usb: USBContext = .shared
     ) async -> DeviceInventory {
+        await gather(terminals: policy.terminals, cups: cups, usb: usb)
+    }
+
+    /// Asks the print server and the USB bus, with the terminals' configured devices; never throws.
+    public static func gather(
+        terminals: [String: TerminalDevices],
+        cups: CUPSClient = .shared,
+        usb: USBContext = .shared
+    ) async -> DeviceInventory {
         var printServer = PrintServer(server: await cups.server, reachable: true, problem: nil, queues: [])
         do throws(DeviceFailure) {
             printServer.queues = try await cups.queues().map {
@@ -77,7 +86,7 @@ public struct DeviceInventory: Hashable, Sendable, Encodable {
             bus.reachable = false
             bus.problem = error.message
         }
-        return DeviceInventory(cups: printServer, usb: bus, terminals: policy.terminals)
+        return DeviceInventory(cups: printServer, usb: bus, terminals: terminals)
     }
 
     /// The inventory as `vetpos devices` prints it.

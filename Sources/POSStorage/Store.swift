@@ -18,10 +18,13 @@ public final class Store: Sendable {
     /// - Parameters:
     ///   - pinHasher: hashes and checks PINs (bcrypt in the appliance).
     ///   - clock: milliseconds since 1970; the demo and tests pass their own.
+    ///   - upgradeBackups: the folder for the verified backup taken before a database written by an older version
+    ///     is migrated (default: `backups` beside the database); without that backup nothing is migrated.
     public init(
         path: String,
         pinHasher: any PINHasher,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        upgradeBackups: String? = nil
     ) throws {
         var configuration = Configuration()
         configuration.label = "vetpos.store"
@@ -37,6 +40,13 @@ public final class Store: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.pinHasher = pinHasher
         now = clock
+        try Self.backUpBeforeUpgrade(
+            pool,
+            path: path,
+            folder: upgradeBackups
+                ?? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("backups").path,
+            now: clock()
+        )
         try Schema.migrator.migrate(pool)
     }
 

@@ -124,7 +124,11 @@ import Testing
         let fixture = try await ServerFixture.make()
         let folder = URL(fileURLWithPath: fixture.path).deletingLastPathComponent().appendingPathComponent("backups")
         let name = "api-test-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name + ".sqlite")) }
+        defer {
+            for suffix in ["", ".verified"] {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name + ".sqlite" + suffix))
+            }
+        }
         try await fixture.test { api in
             let bookkeeper = try await api.signIn("BOOK")
             let outside = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-outside.sqlite").path
@@ -145,6 +149,38 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name + ".sqlite").path))
             let again = try await api.post("/api/backups", token: bookkeeper, json: #"{"name": "\#(name)"}"#)
             #expect(again.status == 409 && again.error.contains("already exists"), "\(again)")
+        }
+    }
+
+    @Test func theStatusIsForManagersInJSONAndOnItsPage() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let manager = try await api.signIn("MGR", terminal: "OFFICE")
+            let csr = try await api.signIn("CSR")
+            let refused = try await api.get("/api/status", token: csr)
+            #expect(refused.status == 403 && refused.error.contains("is not permitted"), "\(refused)")
+            let status = try await api.get("/api/status", token: manager)
+            #expect(status.status == 200, "\(status)")
+            let database = try #require(status.json["database"] as? [String: Any])
+            #expect(database["path"] as? String == fixture.path)
+            #expect(database["journalVerified"] as? Bool == true)
+            #expect((database["journalEntries"] as? Int ?? 0) > 0)
+            #expect(database["pendingMigrations"] as? [String] == [])
+            #expect(status.json["backupOverdue"] is Bool)
+            #expect(status.json["devices"] is [String: Any])
+
+            let page = try await WebPageTests.page(api, "/status", token: manager)
+            #expect(page.status == 200)
+            let html = String(decoding: page.body, as: UTF8.self)
+            for words in ["<h1>Status</h1>", "Journal", "verified up to entry", "Size", " MB", "Last verified backup"] {
+                #expect(html.contains(words), "\(words)")
+            }
+            #expect(!html.contains("journalEntries") && !html.contains("Millis"), "no raw field names")
+            let desk = try await WebPageTests.page(api, "/desk", token: manager)
+            #expect(String(decoding: desk.body, as: UTF8.self).contains("href=\"/status\""))
+            let csrDesk = try await WebPageTests.page(api, "/desk", token: csr)
+            #expect(!String(decoding: csrDesk.body, as: UTF8.self).contains("href=\"/status\""))
+            #expect(try await WebPageTests.page(api, "/status", token: csr).status == 403)
         }
     }
 

@@ -266,7 +266,10 @@ import Testing
                 json: #"{"name": "\#(backup)"}"#,
                 expect: 201
             )
-            if let path = made["path"] as? String { try? FileManager.default.removeItem(atPath: path) }
+            try await r.call(.get, "/api/status", token: manager, expect: 200)
+            if let path = made["path"] as? String {
+                for suffix in ["", ".verified"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
 
             // Every error status is the documented {"error": "…"}.
             try await r.call(.get, "/api/clients", token: nil, expect: 401)

@@ -71,30 +71,3 @@ struct JournalCommand: AsyncParsableCommand {
         }
     }
 }
-
-struct BackupCommand: VetPOSCommandBody {
-    static let configuration = CommandConfiguration(
-        commandName: "backup",
-        abstract: "Copy the database with SQLite's online backup, then open the copy and verify it."
-    )
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var signIn: SignInOptions
-    @Argument(help: "Where to write the copy (must not exist).") var path: String
-
-    func execute() async throws {
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw POSError.invalid(field: "PATH", reason: "\(path) already exists; choose a new file")
-        }
-        let store = try database.openStore()
-        let check = try await BackOffice.backup(
-            to: path,
-            field: "PATH",
-            store: store,
-            by: try await signIn.signIn(store)
-        )
-        print(
-            "backup written to \(check.path): integrity \(check.integrity), journal \(check.journalEntries) entries verified, "
-                + "\(check.invoices) invoices, \(check.payments) payments"
-        )
-    }
-}

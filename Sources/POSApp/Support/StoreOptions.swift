@@ -33,7 +33,13 @@ struct DatabaseOptions: ParsableArguments {
                 reason: "\(path) does not exist (a new clinic starts with `vetpos setup`)"
             )
         }
-        return try Store(path: path, pinHasher: BcryptPINHasher())
+        // A database written by an older vetpos is backed up (verified) into the backups folder before it is
+        // migrated; if that fails, it is not migrated.
+        return try Store(
+            path: path,
+            pinHasher: BcryptPINHasher(),
+            upgradeBackups: Installation.current().backupFolder(database: path)
+        )
     }
 }
 
@@ -48,6 +54,12 @@ struct SignInOptions: ParsableArguments {
     var terminalID: String {
         terminal ?? ProcessInfo.processInfo.environment["VETPOS_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "FRONT-1"
+    }
+
+    /// Whether an employee was named (`--employee` or `$VETPOS_EMPLOYEE`): commands whose authority is access to the
+    /// database file (backup) sign in only then.
+    var named: Bool {
+        employee != nil || !(ProcessInfo.processInfo.environment["VETPOS_EMPLOYEE"] ?? "").isEmpty
     }
 
     func signIn(_ store: Store) async throws -> Operator {
@@ -75,7 +87,8 @@ enum Secret {
 
 /// The one place where failures become what a person sees: one line on stderr and a non-zero exit status.
 ///
-/// Exit statuses: 2 bad input, 3 sign-in or permission refused, 4 conflict with the stored state, 1 anything else.
+/// Exit statuses: 2 bad input, 3 sign-in or permission refused, 4 conflict with the stored state, 5 a journal or backup
+/// that does not verify, 1 anything else.
 enum Failure {
     static func report(_ error: any Error) -> ExitCode {
         let (message, code): (String, Int32) =
@@ -87,6 +100,7 @@ enum Failure {
                 case .conflict: (error.description, 4)
                 }
             case let error as DatabaseRefusal: (error.description, 4)
+            case let error as BackupVerificationError: (error.description, 5)
             case let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile:
                 ("cannot read \(error.filePath ?? "the file"): no such file", 2)
             default: ("\(error)", 1)

@@ -48,6 +48,7 @@ public enum Permission: String, CaseIterable, Sendable {
     case viewDrawerTotals = "see expected cash of a drawer"
     case reconcile = "match settlements and bank lines"
     case overrideReconciliation = "write off unmatched items and undo matching decisions"
+    case viewStatus = "see the appliance's status (database, journal, backups, devices)"
 }
 
 public struct Employee: Hashable, Sendable, Codable {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import POSCore
+import POSDevices
 import POSServices
 import POSStorage
 
@@ -152,6 +153,15 @@ extension APIServer {
             let path = try BackOffice.backupPath(name: body.name, store: call.store, field: "body, name")
             let summary = try await BackOffice.backup(to: path, field: "body, name", store: call.store, by: clerk)
             return try Reply.json(summary, status: .created)
+        },
+        Route(
+            .get,
+            "/api/status",
+            .signedIn(anyOf: [.viewStatus]),
+            "The appliance's status: database, schema, journal, backups, open drawers, waiting print jobs, devices"
+        ) { call in
+            try call.clerk.require(.viewStatus)
+            return try Reply.json(try await call.server.applianceStatus())
         },
         Route(
             .get,
@@ -331,5 +341,40 @@ extension Request {
             throw POSError.invalid(field: "query \(name)", reason: "'\(text)' is not a whole number")
         }
         return value
+    }
+}
+
+extension APIServer {
+    /// The appliance's status as `vetpos status` reports it; the devices are the configured terminals' printer queues
+    /// (as this server's print server reports them) and the recognised USB devices.
+    func applianceStatus() async throws -> ApplianceStatus {
+        let database = try await store.databaseStatus()
+        var printers: [ApplianceStatus.Device] = []
+        let queues = Set(database.terminals.values.compactMap(\.printerQueue)).sorted()
+        for queue in queues {
+            do throws(DeviceFailure) {
+                let status = try await printer.status(queue: queue)
+                printers.append(
+                    .init(name: queue, state: status.blockedReason ?? "\(status.state.rawValue), accepting jobs")
+                )
+            } catch {
+                printers.append(.init(name: queue, state: error.message))
+            }
+        }
+        var usbDevices: [ApplianceStatus.Device] = []
+        var usbProblem: String?
+        do throws(DeviceFailure) {
+            usbDevices = try await usb.devices().filter { $0.role != .other }.map {
+                .init(name: $0.name, state: "\($0.role.rawValue), \($0.id)")
+            }
+        } catch {
+            usbProblem = error.message
+        }
+        return ApplianceStatus(
+            database: database,
+            backupFolder: BackOffice.backupFolder(of: store).path,
+            devices: .init(printers: printers, printerProblem: nil, usb: usbDevices, usbProblem: usbProblem),
+            now: store.currentMillis
+        )
     }
 }

@@ -45,6 +45,9 @@ struct WebApp: Sendable {
         router.get("/books") { request, _ in
             try await self.page(request) { session in try await BooksPage.render(self.server.store, session) }
         }
+        router.get("/status") { request, _ in
+            try await self.page(request) { session in try await StatusPage.render(self.server, session) }
+        }
         router.get("/static/:file") { request, context in
             StaticFiles.response(name: context.text("file"), ifNoneMatch: request.headers[.ifNoneMatch])
         }
@@ -159,6 +162,7 @@ enum Layout {
                     clerk.employee.role.may(.viewReports) || clerk.employee.role.may(.handleDrawer)
                 ),
                 ("/books", "Books", clerk.employee.role.may(.exportData)),
+                ("/status", "Status", clerk.employee.role.may(.viewStatus)),
             ]
             let items = links.filter(\.2).map { link -> HTML in
                 link.1 == title || (name == link.1.lowercased())

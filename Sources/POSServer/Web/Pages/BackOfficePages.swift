@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import POSCore
+import POSServices
 import POSStorage
 
 /// `/drawer`: the opening count by denomination, paid in and out, safe drop, no-sale, the blind close with one
@@ -232,6 +233,35 @@ enum BooksPage {
             <section class="card"><h2>Imported files</h2>
             <table id="imported-files"><thead><tr><th>File</th><th>Kind</th><th>Format</th><th>Lines</th><th>Added</th></tr></thead>
             <tbody>\(rows)</tbody></table></section>
+            """
+        )
+    }
+}
+
+/// The appliance's status for managers: what `vetpos status` prints, in a table a person reads.
+enum StatusPage {
+    static func render(_ server: APIServer, _ session: Sessions.Session?) async throws -> HTML {
+        guard let clerk = session?.clerk else { throw APIError(.unauthorized, "sign in first") }
+        try clerk.require(.viewStatus)
+        let status = try await server.applianceStatus()
+        let rows = status.lines.map { line -> HTML in
+            "<tr><th scope=\"row\">\(line.label)</th><td>\(line.value)</td></tr>"
+        }
+        let summary: HTML =
+            !status.database.journalVerified
+            ? "<p id=\"status-summary\" class=\"field-error\" role=\"alert\">The journal does not verify.</p>"
+            : status.backupOverdue
+                ? "<p id=\"status-summary\" class=\"field-error\" role=\"alert\">No verified backup in the last 36 hours: run <code>vetpos backup</code> on the appliance.</p>"
+                : "<p id=\"status-summary\">All is well: the journal verifies and the last backup is recent.</p>"
+        return Layout.page(
+            "Status",
+            session: session,
+            name: "status",
+            """
+            <h1>Status</h1>
+            \(summary)
+            <section class="card"><h2>The appliance, checked \(status.time(status.checkedAtMillis))</h2>
+            <table id="status-table" class="data">\(rows)</table></section>
             """
         )
     }
