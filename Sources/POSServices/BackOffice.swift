@@ -241,7 +241,11 @@ public enum BackOffice {
             )
         }
         let folder = backupFolder(of: store)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750]
+        )
         let file = name.contains(".") ? name : name + ".sqlite"
         let url = folder.appendingPathComponent(file).standardizedFileURL
         guard url.deletingLastPathComponent().path == folder.standardizedFileURL.path else {

@@ -140,7 +140,11 @@ public enum Backups {
         name: String,
         now: Int64
     ) throws -> BackupRecord {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750]  // backups hold every client and payment
+        )
         let final = folder + "/" + name
         guard !FileManager.default.fileExists(atPath: final) else {
             throw POSError.conflict("\(final) already exists; choose a new name")

@@ -212,7 +212,11 @@ extension Backups {
             try checkLive(target, against: facts, force: force)
         }
         let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
-        try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try fileManager.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750]
+        )
         let partial = folder + "/." + URL(fileURLWithPath: target).lastPathComponent + ".restoring"
         try? fileManager.removeItem(atPath: partial)
         do {

@@ -34,6 +34,11 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.path = path
+        // A new database is readable by its owner and group only: it holds every client and payment. SQLite gives
+        // the -wal and -shm files the same mode.
+        if path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640])
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets the writer to synchronous=NORMAL after prepareDatabase when it enables WAL; a checkout
         // acknowledged to the desk must survive a power cut, so the writer is set back to FULL here.

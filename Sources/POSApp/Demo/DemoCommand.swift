@@ -46,7 +46,8 @@ struct DemoCommand: VetPOSCommandBody {
         }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-            withIntermediateDirectories: true
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750]
         )
         let clock = DemoClock(start: calendar.millis(of: day, hour: 7, minute: 30))
         let store = try Store(path: path, pinHasher: BcryptPINHasher(), clock: { clock.now })

@@ -25,7 +25,8 @@ struct DatabaseOptions: ParsableArguments {
         if creating {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(),
-                withIntermediateDirectories: true
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o750]
             )
         } else if !FileManager.default.fileExists(atPath: path) {
             throw POSError.invalid(

@@ -77,6 +77,9 @@ enum Clinic {
             environment: ["VETPOS_PIN": manager.pin]
         )
         #expect(setup.stdout.contains("manager MGR can now sign in"))
+        // The clinic's database is for its owner and group only.
+        let mode = try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as? Int
+        #expect(mode == 0o640, "database mode \(String(mode ?? 0, radix: 8))")
         for employee in employees {
             let added = try await sandbox.ok(
                 [
