@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import POSCore
 
@@ -14,7 +15,9 @@ extension Store {
         _ body: @Sendable @escaping (Database) throws -> Result
     ) async throws -> Result {
         try Identifier.validateCommandID(id)
-        let digest = SHA256.hexDigest(try CanonicalJSON.encode(request))
+        let requestJSON = try CanonicalJSON.encode(request)
+        try Self.refuseCardNumbers(in: requestJSON)
+        let digest = SHA256.hexDigest(requestJSON)
         let at = now()
         return try await transaction { db in
             if let row = try Row.fetchOne(
@@ -33,6 +36,27 @@ extension Store {
                 arguments: [id, kind, digest, try CanonicalJSON.encode(result), at]
             )
             return result
+        }
+    }
+
+    /// No command stores a card number, whatever field it was typed into (a reason, a note, a name, an address):
+    /// every text of the request is checked before anything is written, and the first one found is named.
+    static func refuseCardNumbers(in requestJSON: String) throws {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(requestJSON.utf8), options: [.fragmentsAllowed])
+        else { return }
+        // Iterative, so the request's nesting never matters.
+        var pending: [(value: Any, path: String)] = [(root, "")]
+        while let (value, path) = pending.popLast() {
+            switch value {
+            case let text as String:
+                try CardNumberDetector.refuse(text, field: path.isEmpty ? "request" : path)
+            case let object as [String: Any]:
+                for (key, child) in object { pending.append((child, path.isEmpty ? key : "\(path).\(key)")) }
+            case let array as [Any]:
+                for (index, child) in array.enumerated() { pending.append((child, "\(path)[\(index)]")) }
+            default:
+                continue
+            }
         }
     }
 

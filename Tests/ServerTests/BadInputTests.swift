@@ -184,3 +184,39 @@ import Testing
         }
     }
 }
+
+/// A card number typed into any free-text field is refused with the field named, and nothing is stored anywhere
+/// (the journal included).
+@Suite struct CardNumberInTextTests {
+    @Test func aCardNumberInAnyTextFieldIsRefusedAndNothingIsStored() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let csr = try await DrawerKickTests.desk(api)
+            let manager = try await api.signIn("MGR", terminal: "OFFICE")
+            let before = try await fixture.snapshot()
+            let pan = "4111 1111 1111 1111"
+            let cases: [(String, String, String)] = [
+                ("/api/drawer/no-sale", csr, #"{"reason": "refund to \#(pan)"}"#),
+                ("/api/drawer/paid-out", csr, #"{"amount": "5.00", "reason": "postage", "note": "card \#(pan)"}"#),
+                ("/api/drawer/paid-in", csr, #"{"amount": "5.00", "reason": "change", "note": "\#(pan)"}"#),
+                ("/api/clients", csr, #"{"id": "PANNY", "name": "Pat \#(pan)"}"#),
+                ("/api/clients", csr, #"{"id": "PANNY", "name": "Pat", "email": "p@example.com", "phone": "\#(pan)"}"#),
+                (
+                    "/api/employees", manager,
+                    #"{"id": "NEWB", "name": "New \#(pan)", "role": "csr", "pin": "5151"}"#
+                ),
+                (
+                    "/api/coupons", manager,
+                    #"{"code": "PAN", "description": "\#(pan)", "percent": "5", "expiresOn": "2030-01-01"}"#
+                ),
+            ]
+            for (path, token, body) in cases {
+                let reply = try await api.post(path, token: token, json: body)
+                #expect(reply.status == 400, "\(path) \(body): \(reply)")
+                #expect(reply.error.contains("card number"), "\(path): \(reply)")
+                #expect(!reply.error.contains("4111"), "\(path): the refusal repeats the number")
+            }
+            #expect(try await fixture.snapshot() == before, "a refused request stored something")
+        }
+    }
+}

@@ -118,5 +118,6 @@ public enum Identifier {
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .invalid(field: field, reason: "contains control characters")
         }
+        try CardNumberDetector.refuse(value, field: field)
     }
 }
