@@ -51,13 +51,21 @@ extension Store {
             case let text as String:
                 try CardNumberDetector.refuse(text, field: path.isEmpty ? "request" : path)
             case let object as [String: Any]:
-                for (key, child) in object { pending.append((child, path.isEmpty ? key : "\(path).\(key)")) }
+                for (key, child) in object where !Self.checkedElsewhere(key) {
+                    pending.append((child, path.isEmpty ? key : "\(path).\(key)"))
+                }
             case let array as [Any]:
                 for (index, child) in array.enumerated() { pending.append((child, "\(path)[\(index)]")) }
             default:
                 continue
             }
         }
+    }
+
+    /// Fields with rules of their own: identifiers (letters, digits and `-._` only; client-generated ids may be
+    /// long digit runs) and the card fields, whose own checks explain what belongs there.
+    static func checkedElsewhere(_ key: String) -> Bool {
+        key == "id" || key.hasSuffix("Id") || key.hasSuffix("ID") || key == "last4" || key == "authCode"
     }
 
     /// Whether a command id was already used (a replay will return its stored result).
