@@ -125,4 +125,11 @@ public enum StoreErrors {
         guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return nil }
         return error.message
     }
+
+    /// What to tell a person when the disk under the database is full (SQLite's SQLITE_FULL), else nil. Nothing was
+    /// written: the transaction rolled back.
+    public static func diskFull(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL else { return nil }
+        return "the appliance's disk is full: nothing was saved; free space (old backups, logs) and try again"
+    }
 }

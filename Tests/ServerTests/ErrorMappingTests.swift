@@ -1,3 +1,4 @@
+import GRDB
 import HTTPTypes
 import POSCore
 import Testing
@@ -15,5 +16,27 @@ import Testing
         let hidden = APIError.from(CancellationError())
         #expect(hidden.status.code == 500)
         #expect(!hidden.message.contains("Cancellation"))
+    }
+
+    @Test("a full disk is a 503 that says so, not a bare 500")
+    func aFullDiskSaysSo() throws {
+        // SQLite's own answer when a page cannot be added: max_page_count stands in for a full disk.
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (x BLOB)")
+            try db.execute(sql: "PRAGMA max_page_count = 3")
+        }
+        var refused: (any Error)?
+        do {
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO t VALUES (zeroblob(100000))")
+            }
+        } catch {
+            refused = error
+        }
+        let error = try #require(refused)
+        let mapped = APIError.from(error)
+        #expect(mapped.status.code == 503)
+        #expect(mapped.message.contains("disk is full"), "\(mapped.message)")
     }
 }

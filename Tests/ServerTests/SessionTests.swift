@@ -61,6 +61,17 @@ import Testing
         }
     }
 
+    @Test("a sign-in body beyond a few KB is refused before it is read")
+    func signInBodiesAreSmall() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let padding = String(repeating: "x", count: 64 * 1024)
+            let big = #"{"employee": "CSR", "pin": "1234", "terminal": "FRONT-1", "x": "\#(padding)"}"#
+            let reply = try await api.call(.post, "/api/sessions", json: big)
+            #expect(reply.status == 413, "\(reply)")
+        }
+    }
+
     @Test func wrongPINIs401AndRepeatedWrongPINsAreThrottledWithRetryAfter() async throws {
         let fixture = try await ServerFixture.make()
         try await fixture.test { api in

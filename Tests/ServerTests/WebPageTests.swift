@@ -40,6 +40,10 @@ import Testing
             #expect(back.text.contains("data-return=\"/drawer\""))
             let elsewhere = try await Self.page(api, "/?return=https://evil.example/", token: nil)
             #expect(elsewhere.text.contains("data-return=\"/desk\""), "only paths of this server are returned to")
+            for attack in ["%2F%5Cevil.example", "%2F%2Fevil.example", "%2F%09%2Fevil.example", "%5C%5Cevil.example"] {
+                let page = try await Self.page(api, "/?return=\(attack)", token: nil)
+                #expect(page.text.contains("data-return=\"/desk\""), "\(attack) is not a path of this server")
+            }
         }
     }
 

@@ -33,7 +33,9 @@ extension APIServer {
     static let sessionRoutes: [Route] = [
         Route(.post, "/api/sessions", .open, mutating: false, "Sign in with a PIN at a terminal") { call in
             var request = call.request
-            let body = try Body.decode(SignInBody.self, from: try await request.bodyData(context: call.context))
+            // Anyone on the network may call this route: a sign-in is a few dozen bytes, so a few KB is plenty.
+            let data = try await request.bodyData(context: call.context, limit: 4096)
+            let body = try Body.decode(SignInBody.self, from: data)
             return try await call.server.signIn(body, address: call.context.clientAddress)
         },
         Route(.get, "/api/sessions/current", .signedIn(anyOf: []), "Who is signed in, and until when") { call in

@@ -34,6 +34,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             case .conflict: return APIError(.conflict, error.description)
             }
         default:
+            if let full = StoreErrors.diskFull(error) { return APIError(.serviceUnavailable, full) }
             if let refusal = StoreErrors.refusal(error) {
                 return APIError(.conflict, "the database refused the change: \(refusal)")
             }

@@ -38,13 +38,14 @@ enum Reply {
 }
 
 extension Request {
-    /// The whole body (bounded by the context's upload limit).
-    mutating func bodyData(context: APIContext) async throws -> Data {
+    /// The whole body, bounded by `limit` (default: the context's upload limit).
+    mutating func bodyData(context: APIContext, limit: Int? = nil) async throws -> Data {
+        let limit = limit ?? context.maxUploadSize
         do {
-            let buffer = try await collectBody(upTo: context.maxUploadSize)
+            let buffer = try await collectBody(upTo: limit)
             return Data(buffer.readableBytesView)
         } catch {
-            throw APIError(.contentTooLarge, "body: larger than \(context.maxUploadSize) bytes")
+            throw APIError(.contentTooLarge, "body: larger than \(limit) bytes")
         }
     }
 

@@ -4,8 +4,17 @@ import POSStorage
 
 /// `/`: employee id, PIN and terminal; the page's script signs in through `POST /api/sessions`.
 enum SignInPage {
+    /// A path on this server to return to after signing in, or nil: browsers read `\` as `/`, so `/\host` and
+    /// `//host` would leave the appliance for another site (an open redirect).
+    static func localPath(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), path.count <= 512,
+            !path.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.generalCategory == .control })
+        else { return nil }
+        return path
+    }
+
     static func render(returnPath: String?) -> HTML {
-        let back = returnPath.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/desk"
+        let back = returnPath.flatMap(localPath) ?? "/desk"
         return Layout.page(
             "Sign in",
             session: nil,
