@@ -4,8 +4,9 @@
 #
 #   install   [--destdir DIR] [--binary PATH]   the binary, the systemd units, then `configure`
 #   uninstall [--destdir DIR]                   the binary and the units; the data, backups and settings stay
-#   package   [--binary PATH] [--output DIR] [--allow-toolchain-libs]
-#                                               vetpos_VERSION_ARCH.deb in DIR (default: .build/packages)
+#   package   [--binary PATH] [--output DIR] [--allow-toolchain-libs] [--compression xz|gzip|none]
+#                                               vetpos_VERSION_ARCH.deb in DIR (default: .build/packages); the
+#                                               tests package a 100 MB debug binary uncompressed to stay fast
 #   configure [--destdir DIR]                   the vetpos user, /var/lib/vetpos, /var/backups/vetpos,
 #                                               /etc/vetpos/vetpos.env, then the units enabled and started
 #   version                                     the version (the VERSION file beside this script's folder)
@@ -303,9 +304,10 @@ binary_depends() {
 }
 
 cmd_package() {
-  local binary="" output="$repo/.build/packages" allow=no
+  local binary="" output="$repo/.build/packages" allow=no compression=xz
   while [ $# -gt 0 ]; do
     case "$1" in
+      --compression) compression="${2:?--compression needs xz, gzip or none}"; shift 2 ;;
       --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
       --output) output="${2:?--output needs a folder}"; shift 2 ;;
       --allow-toolchain-libs) allow=yes; shift ;;
@@ -380,7 +382,7 @@ EOF
   chmod 0755 "$stage/DEBIAN/postinst" "$stage/DEBIAN/prerm" "$stage/DEBIAN/postrm"
   mkdir -p "$output"
   deb="$(cd "$output" && pwd)/vetpos_${ver}_${arch}.deb"
-  dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+  dpkg-deb --root-owner-group "-Z$compression" --build "$stage" "$deb" >/dev/null
   say "built $deb (Depends: $depends, adduser | passwd)"
   echo "$deb"
 }
@@ -400,7 +402,7 @@ case "$command" in
   version) version ;;
   *)
     echo "usage: $0 install [--destdir DIR] [--binary PATH] | uninstall [--destdir DIR]" \
-      "| package [--binary PATH] [--output DIR] [--allow-toolchain-libs] | configure [--destdir DIR] | version" >&2
+      "| package [--binary PATH] [--output DIR] [--allow-toolchain-libs] [--compression xz|gzip|none] | configure [--destdir DIR] | version" >&2
     exit 2
     ;;
 esac
