@@ -191,8 +191,8 @@ start_units() {
   fi
   if systemd_running; then
     systemctl daemon-reload
-    # shellcheck disable=SC2086 # UNITS is a fixed list of names
-    systemctl enable $UNITS >/dev/null 2>&1 || systemctl enable vetpos.service vetpos-backup.timer
+    # vetpos-backup.service has no [Install]: the timer starts it.
+    systemctl enable vetpos.service vetpos-backup.timer
     # A new binary replaces a running one: restart (which starts it the first time).
     systemctl restart vetpos.service
     systemctl start vetpos-backup.timer
@@ -322,6 +322,7 @@ cmd_package() {
   arch="$(dpkg --print-architecture)"
   depends="$(binary_depends "$binary" "$allow")"
   stage="$(mktemp -d)"
+  chmod 0755 "$stage"
   # shellcheck disable=SC2064 # the folder is known now
   trap "rm -rf '$stage'" EXIT
   # Owners in the archive are root:root (dpkg-deb --root-owner-group); modes come from here.
