@@ -2,8 +2,8 @@
 # Installs VetPOS as the clinic's appliance, removes it, or builds its Debian package. `./dev install|uninstall|package`
 # run this script; the Debian package ships it as /usr/share/vetpos/install.sh and its postinst runs `configure`.
 #
-#   install   [--destdir DIR] [--binary PATH]   the binary, the systemd units, then `configure`
-#   uninstall [--destdir DIR]                   the binary and the units; the data, backups and settings stay
+#   install   [--destdir DIR] [--binary PATH]   the binary, the systemd units, the udev rules, then `configure`
+#   uninstall [--destdir DIR]                   the binary, units and rules; the data, backups and settings stay
 #   package   [--binary PATH] [--output DIR] [--allow-toolchain-libs] [--compression xz|gzip|none]
 #                                               vetpos_VERSION_ARCH.deb in DIR (default: .build/packages); the
 #                                               tests package a 100 MB debug binary uncompressed to stay fast
@@ -24,6 +24,8 @@ shopt -s inherit_errexit
 readonly PREFIX_BIN=/usr/bin/vetpos
 readonly UNIT_DIR=/lib/systemd/system
 readonly UNITS="vetpos.service vetpos-backup.service vetpos-backup.timer"
+# The scanner and the USB drawer to the plugdev group, which vetpos.service joins.
+readonly UDEV_RULES=/lib/udev/rules.d/70-vetpos.rules
 readonly ETC_DIR=/etc/vetpos
 readonly ENV_FILE=/etc/vetpos/vetpos.env
 readonly DATA_DIR=/var/lib/vetpos
@@ -115,6 +117,15 @@ stage_files() {
     [ -f "$here/systemd/$unit" ] || die "missing $here/systemd/$unit"
     put 0644 "$here/systemd/$unit" "$root$UNIT_DIR/$unit"
   done
+  put 0644 "$here/udev/70-vetpos.rules" "$root$UDEV_RULES"
+}
+
+# udev applies the device rules at once (not at all in a container without udev: they apply at the next boot).
+reload_udev() {
+  if command -v udevadm >/dev/null && [ -S /run/udev/control ]; then
+    udevadm control --reload-rules || true
+    udevadm trigger --subsystem-match=usb --action=change || true
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -189,6 +200,7 @@ start_units() {
     say "installed under $root (systemd not touched)"
     return 0
   fi
+  reload_udev
   if systemd_running; then
     systemctl daemon-reload
     # vetpos-backup.service has no [Install]: the timer starts it.
@@ -232,7 +244,7 @@ cmd_install() {
   [ -n "$binary" ] || binary="$(build_release)"
   if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then die "$binary is not an executable file"; fi
   stage_files "$root" "$binary"
-  say "installed ${root}$PREFIX_BIN and the units in ${root}$UNIT_DIR"
+  say "installed ${root}$PREFIX_BIN, the units in ${root}$UNIT_DIR and ${root}$UDEV_RULES"
   configure "$root"
   say "the database lives in $DATA_DIR, the nightly backups go to $BACKUP_DIR, the settings are in $ENV_FILE"
 }
@@ -259,8 +271,9 @@ cmd_uninstall() {
   local unit
   rm -f "$root$PREFIX_BIN"
   for unit in $UNITS; do rm -f "$root$UNIT_DIR/$unit"; done
+  rm -f "$root$UDEV_RULES"
   if [ -z "$root" ] && systemd_running; then systemctl daemon-reload; fi
-  say "removed ${root}$PREFIX_BIN and the units in ${root}$UNIT_DIR"
+  say "removed ${root}$PREFIX_BIN, the units in ${root}$UNIT_DIR and ${root}$UDEV_RULES"
   say "kept the database in $DATA_DIR, the backups in $BACKUP_DIR, the settings in $ETC_DIR and the user $USER_NAME;" \
     "to remove them for good: rm -r $DATA_DIR $BACKUP_DIR $ETC_DIR && deluser --system $USER_NAME"
 }
@@ -329,6 +342,7 @@ cmd_package() {
   install -D -m 0755 "$binary" "$stage$PREFIX_BIN"
   local unit
   for unit in $UNITS; do install -D -m 0644 "$here/systemd/$unit" "$stage$UNIT_DIR/$unit"; done
+  install -D -m 0644 "$here/udev/70-vetpos.rules" "$stage$UDEV_RULES"
   install -D -m 0755 "$here/install.sh" "$stage$SHARE_DIR/install.sh"
   install -D -m 0644 "$repo/README.md" "$stage$DOC_DIR/README.md"
   install -d -m 0755 "$stage/DEBIAN"

@@ -123,6 +123,7 @@ struct FileFacts: Equatable, CustomStringConvertible {
             ("/var/backups/vetpos", "vetpos", "vetpos", 0o750),
             ("/etc/vetpos", "root", "root", 0o755),
             ("/etc/vetpos/vetpos.env", "root", "vetpos", 0o640),
+            ("/lib/udev/rules.d/70-vetpos.rules", "root", "root", 0o644),
         ] + units.map { ("/lib/systemd/system/\($0)", "root", "root", 0o644) }
 
     @Test func installLaysDownTheAppliance() throws {
@@ -255,6 +256,7 @@ struct FileFacts: Equatable, CustomStringConvertible {
         for unit in Self.units {
             #expect(!FileManager.default.fileExists(atPath: root + "/lib/systemd/system/" + unit))
         }
+        #expect(!FileManager.default.fileExists(atPath: root + "/lib/udev/rules.d/70-vetpos.rules"))
         #expect(FileManager.default.contents(atPath: root + "/var/lib/vetpos/vetpos.sqlite") == Data("database".utf8))
         #expect(
             FileManager.default.contents(atPath: root + "/var/backups/vetpos/nightly.sqlite") == Data("backup".utf8)
@@ -336,6 +338,7 @@ struct FileFacts: Equatable, CustomStringConvertible {
             "./usr/bin/vetpos": "-rwxr-xr-x root/root",
             "./usr/share/vetpos/install.sh": "-rwxr-xr-x root/root",
             "./usr/share/doc/vetpos/README.md": "-rw-r--r-- root/root",
+            "./lib/udev/rules.d/70-vetpos.rules": "-rw-r--r-- root/root",
         ]
         for unit in Self.units { expected["./lib/systemd/system/\(unit)"] = "-rw-r--r-- root/root" }
         for (path, facts) in expected {
