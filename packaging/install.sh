@@ -282,22 +282,23 @@ cmd_uninstall() {
 # A library no Debian package owns is the Swift toolchain's runtime: refused, unless --allow-toolchain-libs (a debug
 # binary for tests), because such a package runs only where that toolchain is installed.
 binary_depends() {
-  local binary="$1" allow="$2" soname path package
+  local binary="$1" allow="$2" soname path candidate package resolved owners
   local -a packages=() foreign=()
+  resolved="$(ldd "$binary")" || die "ldd cannot read $binary"
+  # Every file dpkg knows, once (dpkg-query -S per library is slow): "package:arch: /path" lines.
+  owners="$(dpkg-query -S '*.so*' 2>/dev/null || true)"
   while read -r soname; do
-    path="$(ldd "$binary" | awk -v lib="$soname" '$1 == lib && $3 ~ /^\// { print $3; exit }')"
+    # "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)", or the loader as "/lib64/ld-linux-x86-64.so.2 (0x…)".
+    path="$(awk -v lib="$soname" '
+      $1 == lib && $3 ~ /^\// { print $3; exit }
+      $1 ~ /^\// && $1 ~ ("/" lib "$") { print $1; exit }' <<<"$resolved")"
     [ -n "$path" ] || die "ldd cannot find $soname, which $binary needs"
-    package="$(dpkg-query -S "$path" 2>/dev/null | head -1 | cut -d: -f1 || true)"
-    if [ -z "$package" ]; then
-      package="$(dpkg-query -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
-    fi
-    # Merged /usr: dpkg knows /lib/x86_64-linux-gnu/libc.so.6 where ldd says /usr/lib/…, or the other way round.
-    if [ -z "$package" ]; then
-      case "$path" in
-        /usr/lib/*) package="$(dpkg-query -S "${path#/usr}" 2>/dev/null | head -1 | cut -d: -f1 || true)" ;;
-        /lib/*) package="$(dpkg-query -S "/usr$path" 2>/dev/null | head -1 | cut -d: -f1 || true)" ;;
-      esac
-    fi
+    package=""
+    # As ldd names it, with its links resolved, and merged /usr's other spelling (/lib/… for /usr/lib/…).
+    for candidate in "$path" "$(readlink -f "$path")" "${path#/usr}" "/usr$path"; do
+      package="$(awk -v file="$candidate" '$NF == file { sub(/:.*/, "", $1); print $1; exit }' <<<"$owners")"
+      [ -z "$package" ] || break
+    done
     if [ -n "$package" ]; then
       packages+=("$package")
     else
