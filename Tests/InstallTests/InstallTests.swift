@@ -218,6 +218,17 @@ struct FileFacts: Equatable, CustomStringConvertible {
         )
         #expect(verify.status == 0 && verify.stdout.isEmpty && verify.stderr.isEmpty, "\(verify)")
 
+        // The hardening, scored offline on the same root (0 = fully sandboxed, 10 = none): the server keeps what the
+        // printer, drawer and scanner need and scores 1.7; the backup 0.8. A unit loosened past these fails.
+        for (unit, threshold) in [("vetpos.service", 20), ("vetpos-backup.service", 10)] {
+            let security = try Workspace.run([
+                analyze, "security", "--offline=yes", "--threshold=\(threshold)",
+                "--root=" + workspace.scratch + "/root",
+                unit,
+            ])
+            #expect(security.status == 0, "\(unit) exposure above \(Double(threshold) / 10): \(security)")
+        }
+
         // The check has teeth: without the binary ExecStart names, it complains.
         try FileManager.default.removeItem(atPath: workspace.scratch + "/root/usr/bin/vetpos")
         let missing = try Workspace.run([analyze, "verify", "--root=" + workspace.scratch + "/root", "vetpos.service"])
