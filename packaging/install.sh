@@ -187,7 +187,8 @@ configure() {
   # A database left by an earlier install, or touched by a command run as root: back to the service's user.
   local file
   for file in "$root$DATA_DIR"/vetpos.sqlite "$root$DATA_DIR"/vetpos.sqlite-wal "$root$DATA_DIR"/vetpos.sqlite-shm; do
-    [ -e "$file" ] || continue
+    # Never through a symbolic link: the vetpos user could point one at a file only root may change.
+    if [ ! -e "$file" ] || [ -L "$file" ]; then continue; fi
     chmod 0640 "$file"
     if is_root; then chown "$USER_NAME:$USER_NAME" "$file"; fi
   done
@@ -205,11 +206,17 @@ start_units() {
     systemctl daemon-reload
     # vetpos-backup.service has no [Install]: the timer starts it.
     systemctl enable vetpos.service vetpos-backup.timer
-    # A new binary replaces a running one: restart (which starts it the first time).
-    systemctl restart vetpos.service
     systemctl start vetpos-backup.timer
-    say "vetpos.service is running and vetpos-backup.timer is enabled: open http://$(hostname):8080/ on each" \
-      "terminal (the address and port are in $ENV_FILE)"
+    # A new binary replaces a running one: restart (which starts it the first time). A server that does not start
+    # (a port taken, a settings typo) is reported, not a failed install: the files are in place either way.
+    local port
+    port="$(sed -n 's/^VETPOS_PORT=//p' "$ENV_FILE" | tail -1)"
+    if systemctl restart vetpos.service; then
+      say "vetpos.service is running and vetpos-backup.timer is enabled: open http://$(hostname):${port:-8080}/" \
+        "on each terminal (the address and port are in $ENV_FILE)"
+    else
+      say "warning: vetpos.service did not start; see journalctl -u vetpos.service, then systemctl restart vetpos"
+    fi
   else
     say "systemd is not running on this machine (no /run/systemd/system), so nothing was enabled or started."
     say "on a machine booted with systemd: systemctl enable --now vetpos.service vetpos-backup.timer"
