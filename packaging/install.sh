@@ -272,6 +272,7 @@ cmd_uninstall() {
       systemctl stop vetpos-backup.service 2>/dev/null || true
     fi
   else
+    [ -d "$root" ] || die "$root is not a folder"
     root="$(cd "$root" && pwd)"
     [ "$root" != / ] || root=""
   fi
