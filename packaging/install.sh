@@ -240,13 +240,14 @@ cmd_install() {
       *) die "install: unknown option $1" ;;
     esac
   done
-  if [ -z "$root" ]; then
-    is_root || die "installing needs root: sudo ./dev install"
-    ! installed_by_package || die "the vetpos Debian package is installed: update it with apt install ./vetpos_*.deb"
-  else
+  if [ -n "$root" ]; then
     mkdir -p "$root"
     root="$(cd "$root" && pwd)"
     [ "$root" != / ] || root=""
+  fi
+  if [ -z "$root" ]; then
+    is_root || die "installing needs root: sudo ./dev install"
+    ! installed_by_package || die "the vetpos Debian package is installed: update it with apt install ./vetpos_*.deb"
   fi
   [ -n "$binary" ] || binary="$(build_release)"
   if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then die "$binary is not an executable file"; fi
@@ -264,6 +265,11 @@ cmd_uninstall() {
       *) die "uninstall: unknown option $1" ;;
     esac
   done
+  if [ -n "$root" ]; then
+    [ -d "$root" ] || die "$root is not a folder"
+    root="$(cd "$root" && pwd)"
+    [ "$root" != / ] || root=""
+  fi
   if [ -z "$root" ]; then
     is_root || die "uninstalling needs root: sudo ./dev uninstall"
     ! installed_by_package || die "vetpos was installed by its Debian package: apt remove vetpos"
@@ -271,10 +277,6 @@ cmd_uninstall() {
       systemctl disable --now vetpos.service vetpos-backup.timer 2>/dev/null || true
       systemctl stop vetpos-backup.service 2>/dev/null || true
     fi
-  else
-    [ -d "$root" ] || die "$root is not a folder"
-    root="$(cd "$root" && pwd)"
-    [ "$root" != / ] || root=""
   fi
   local unit
   rm -f "$root$PREFIX_BIN"
