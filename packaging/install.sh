@@ -22,6 +22,10 @@ set -euo pipefail
 shopt -s inherit_errexit
 
 readonly PREFIX_BIN=/usr/bin/vetpos
+# The program itself and the resource bundles SwiftPM builds beside it (the API document, the web pages, the receipt
+# layouts): Bundle.module looks for NAME.resources in the folder of the executable, with symbolic links resolved, so
+# they live together here and /usr/bin/vetpos is a link to the program.
+readonly LIB_DIR=/usr/lib/vetpos
 readonly UNIT_DIR=/lib/systemd/system
 readonly UNITS="vetpos.service vetpos-backup.service vetpos-backup.timer"
 # The scanner and the USB drawer to the plugdev group, which vetpos.service joins.
@@ -109,10 +113,33 @@ put() {
   fi
 }
 
-# The program and its units under ROOT ("" for /).
+# The resource bundles the binary names (the accessor SwiftPM generates embeds "NAME.resources"), from beside it.
+resource_bundles() {
+  local binary="$1" name folder
+  folder="$(dirname "$binary")"
+  while read -r name; do
+    [ -d "$folder/$name" ] || die "$binary needs $name, which is not beside it in $folder"
+    echo "$folder/$name"
+  done < <(grep -a -o -E '[A-Za-z0-9_]+\.resources' "$binary" | sort -u)
+}
+
+# The program, its resources and its units under ROOT ("" for /).
 stage_files() {
-  local root="$1" binary="$2" unit
-  put 0755 "$binary" "$root$PREFIX_BIN"
+  local root="$1" binary="$2" unit bundle bundles
+  bundles="$(resource_bundles "$binary")"
+  # An update replaces the whole folder: no stale resources.
+  rm -rf "$root$LIB_DIR.new"
+  put 0755 "$binary" "$root$LIB_DIR.new/vetpos"
+  while read -r bundle; do
+    [ -n "$bundle" ] || continue
+    cp -R "$bundle" "$root$LIB_DIR.new/"
+  done <<<"$bundles"
+  chmod -R u=rwX,go=rX "$root$LIB_DIR.new"
+  if is_root; then chown -R root:root "$root$LIB_DIR.new"; fi
+  rm -rf "$root$LIB_DIR"
+  mv "$root$LIB_DIR.new" "$root$LIB_DIR"
+  mkdir -p "$root$(dirname "$PREFIX_BIN")"
+  ln -sfn ../lib/vetpos/vetpos "$root$PREFIX_BIN"
   for unit in $UNITS; do
     [ -f "$here/systemd/$unit" ] || die "missing $here/systemd/$unit"
     put 0644 "$here/systemd/$unit" "$root$UNIT_DIR/$unit"
@@ -252,7 +279,8 @@ cmd_install() {
   [ -n "$binary" ] || binary="$(build_release)"
   if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then die "$binary is not an executable file"; fi
   stage_files "$root" "$binary"
-  say "installed ${root}$PREFIX_BIN, the units in ${root}$UNIT_DIR and ${root}$UDEV_RULES"
+  say "installed ${root}$LIB_DIR (the program and its resources; ${root}$PREFIX_BIN links to it), the units in" \
+    "${root}$UNIT_DIR and ${root}$UDEV_RULES"
   configure "$root"
   say "the database lives in $DATA_DIR, the nightly backups go to $BACKUP_DIR, the settings are in $ENV_FILE"
 }
@@ -280,10 +308,11 @@ cmd_uninstall() {
   fi
   local unit
   rm -f "$root$PREFIX_BIN"
+  rm -rf "$root$LIB_DIR"
   for unit in $UNITS; do rm -f "$root$UNIT_DIR/$unit"; done
   rm -f "$root$UDEV_RULES"
   if [ -z "$root" ] && systemd_running; then systemctl daemon-reload; fi
-  say "removed ${root}$PREFIX_BIN, the units in ${root}$UNIT_DIR and ${root}$UDEV_RULES"
+  say "removed ${root}$PREFIX_BIN, ${root}$LIB_DIR, the units in ${root}$UNIT_DIR and ${root}$UDEV_RULES"
   say "kept the database in $DATA_DIR, the backups in $BACKUP_DIR, the settings in $ETC_DIR and the user $USER_NAME;" \
     "to remove them for good: rm -r $DATA_DIR $BACKUP_DIR $ETC_DIR && deluser --system $USER_NAME"
 }
@@ -350,10 +379,7 @@ cmd_package() {
   # shellcheck disable=SC2064 # the folder is known now
   trap "rm -rf '$stage'" EXIT
   # Owners in the archive are root:root (dpkg-deb --root-owner-group); modes come from here.
-  install -D -m 0755 "$binary" "$stage$PREFIX_BIN"
-  local unit
-  for unit in $UNITS; do install -D -m 0644 "$here/systemd/$unit" "$stage$UNIT_DIR/$unit"; done
-  install -D -m 0644 "$here/udev/70-vetpos.rules" "$stage$UDEV_RULES"
+  stage_files "$stage" "$binary"
   install -D -m 0755 "$here/install.sh" "$stage$SHARE_DIR/install.sh"
   install -D -m 0644 "$repo/README.md" "$stage$DOC_DIR/README.md"
   install -d -m 0755 "$stage/DEBIAN"

@@ -118,7 +118,12 @@ struct FileFacts: Equatable, CustomStringConvertible {
     /// Every file and folder the install lays down: owner, group, mode. The owners are only right as root (CI).
     static let layout: [(path: String, owner: String, group: String, mode: Int)] =
         [
-            ("/usr/bin/vetpos", "root", "root", 0o755),
+            ("/usr/lib/vetpos", "root", "root", 0o755),
+            ("/usr/lib/vetpos/vetpos", "root", "root", 0o755),
+            // The resource bundles Bundle.module finds beside the (link-resolved) executable.
+            ("/usr/lib/vetpos/VetPOS_POSServer.resources/openapi.json", "root", "root", 0o644),
+            ("/usr/lib/vetpos/VetPOS_POSServer.resources/Static", "root", "root", 0o755),
+            ("/usr/lib/vetpos/VetPOS_POSReceipts.resources/Layouts", "root", "root", 0o755),
             ("/var/lib/vetpos", "vetpos", "vetpos", 0o750),
             ("/var/backups/vetpos", "vetpos", "vetpos", 0o750),
             ("/etc/vetpos", "root", "root", 0o755),
@@ -141,7 +146,11 @@ struct FileFacts: Equatable, CustomStringConvertible {
                 #expect(facts.owner == item.owner && facts.group == item.group, "\(item.path): \(facts)")
             }
         }
-        // The installed program is the real one.
+        // /usr/bin/vetpos is a link to the program, which is the real one.
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/vetpos")
+                == "../lib/vetpos/vetpos"
+        )
         let help = try Workspace.run([root + "/usr/bin/vetpos", "--help"])
         #expect(help.status == 0 && help.stdout.contains("USAGE: vetpos"), "\(help)")
 
@@ -263,7 +272,8 @@ struct FileFacts: Equatable, CustomStringConvertible {
         let uninstall = try workspace.dev(["uninstall", "--destdir", "root"])
         #expect(uninstall.status == 0, "\(uninstall)")
         #expect(uninstall.stderr.contains("kept the database in /var/lib/vetpos"), "\(uninstall)")
-        #expect(!FileManager.default.fileExists(atPath: root + "/usr/bin/vetpos"))
+        #expect((try? FileFacts(root + "/usr/bin/vetpos")) == nil, "the link is gone")
+        #expect(!FileManager.default.fileExists(atPath: root + "/usr/lib/vetpos"))
         for unit in Self.units {
             #expect(!FileManager.default.fileExists(atPath: root + "/lib/systemd/system/" + unit))
         }
@@ -348,7 +358,9 @@ struct FileFacts: Equatable, CustomStringConvertible {
             listed[String(columns[5])] = "\(columns[0]) \(columns[1])"
         }
         var expected = [
-            "./usr/bin/vetpos": "-rwxr-xr-x root/root",
+            "./usr/bin/vetpos": "lrwxrwxrwx root/root",
+            "./usr/lib/vetpos/vetpos": "-rwxr-xr-x root/root",
+            "./usr/lib/vetpos/VetPOS_POSServer.resources/openapi.json": "-rw-r--r-- root/root",
             "./usr/share/vetpos/install.sh": "-rwxr-xr-x root/root",
             "./usr/share/doc/vetpos/README.md": "-rw-r--r-- root/root",
             "./lib/udev/rules.d/70-vetpos.rules": "-rw-r--r-- root/root",
@@ -357,6 +369,7 @@ struct FileFacts: Equatable, CustomStringConvertible {
         for (path, facts) in expected {
             #expect(listed[path] == facts, "\(path) in the package: \(listed[path] ?? "missing")")
         }
+        #expect(contents.stdout.contains("./usr/bin/vetpos -> ../lib/vetpos/vetpos"), "\(contents)")
         // The data, backups and settings are made by postinst, never shipped (dpkg would own them, and remove them).
         #expect(!listed.keys.contains { $0.hasPrefix("./var/") || $0.hasPrefix("./etc/") }, "\(listed.keys.sorted())")
     }
