@@ -79,7 +79,8 @@ EOF
 # ---------------------------------------------------------------------------------------------------------------------
 # The binary
 
-# The release binary, built as the user who ran sudo (so .build stays theirs), with the Swift runtime linked in.
+# The release binary, with the Swift runtime linked in; under sudo, built as the user who ran it when the checkout is
+# theirs (so .build stays theirs).
 build_release() {
   [ -f "$repo/Package.swift" ] || die "no Package.swift in $repo: pass --binary PATH"
   local swift
@@ -87,7 +88,7 @@ build_release() {
   [ -n "$swift" ] || { [ -x /opt/swift/usr/bin/swift ] && swift=/opt/swift/usr/bin/swift; } ||
     die "swift not found (sudo resets PATH): build first and pass --binary PATH"
   local -a as_user=()
-  if is_root && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+  if is_root && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] && [ "$(stat -c %U "$repo")" = "$SUDO_USER" ]; then
     as_user=(runuser -u "$SUDO_USER" --)
   fi
   say "building the release binary (swift build -c release --product vetpos --static-swift-stdlib); this takes a while"
