@@ -88,7 +88,8 @@ build_release() {
   [ -n "$swift" ] || { [ -x /opt/swift/usr/bin/swift ] && swift=/opt/swift/usr/bin/swift; } ||
     die "swift not found (sudo resets PATH): build first and pass --binary PATH"
   local -a as_user=()
-  if is_root && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] && [ "$(stat -c %U "$repo")" = "$SUDO_USER" ]; then
+  if is_root && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] \
+    && [ "$(stat -c %U "$repo")" = "$SUDO_USER" ]; then
     as_user=(runuser -u "$SUDO_USER" --)
   fi
   say "building the release binary (swift build -c release --product vetpos --static-swift-stdlib); this takes a while"
@@ -455,7 +456,8 @@ case "$command" in
   version) version ;;
   *)
     echo "usage: $0 install [--destdir DIR] [--binary PATH] | uninstall [--destdir DIR]" \
-      "| package [--binary PATH] [--output DIR] [--allow-toolchain-libs] [--compression xz|gzip|none] | configure [--destdir DIR] | version" >&2
+      "| package [--binary PATH] [--output DIR] [--allow-toolchain-libs] [--compression xz|gzip|none]" \
+      "| configure [--destdir DIR] | version" >&2
     exit 2
     ;;
 esac
