@@ -123,6 +123,8 @@ let package = Package(
             dependencies: ["POSStorage", "POSReports", "POSTestSupport", grdb],
             swiftSettings: strict
         ),
+        // `./dev install --destdir` and `./dev package` (packaging/) with the debug binary: files, owners, modes, units.
+        .testTarget(name: "InstallTests", swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
