@@ -119,7 +119,7 @@ extension Store {
         commandID: String,
         by clerk: Operator
     ) async throws -> DepositRecord {
-        try clerk.require(.handleDrawer)
+        try clerk.require(.prepareDeposits)
         if let note { try Identifier.validateText(note, field: "note") }
         if let sessions {
             guard !sessions.isEmpty else { throw POSError.invalid(field: "sessions", reason: "name at least one") }
@@ -600,7 +600,7 @@ extension Store {
         commandID: String,
         by clerk: Operator
     ) async throws -> CardBatchRecord {
-        try clerk.require(.handleDrawer)
+        try clerk.require(.prepareDeposits)
         try Identifier.validate(terminal, field: "terminal")
         if let reference { try Identifier.validate(reference, field: "reference") }
         let at = now()
@@ -629,7 +629,7 @@ extension Store {
 
     /// Closes the batch of every card terminal that has card payments in no batch; none when there are none.
     public func closeCardBatches(commandID: String, by clerk: Operator) async throws -> [CardBatchRecord] {
-        try clerk.require(.handleDrawer)
+        try clerk.require(.prepareDeposits)
         let at = now()
         struct Request: Encodable, Sendable { var all = true }
         return try await once(id: commandID, kind: "cardBatch.closeAll", request: Request()) { db in

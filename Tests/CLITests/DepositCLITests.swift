@@ -101,14 +101,14 @@ struct BatchReportJSON: Decodable, Sendable {
         try await DrawerCLITests.expectRefusedUnchanged(
             sandbox,
             ["deposit", "prepare", "--db", db],
-            as: csr,
+            as: Clinic.manager,
             status: 4,
             mentions: ["no closed drawer session is waiting for a deposit"]
         )
         try await DrawerCLITests.expectRefusedUnchanged(
             sandbox,
             ["deposit", "prepare", "--db", db, "--session", "1"],
-            as: csr,
+            as: Clinic.manager,
             status: 4,
             mentions: ["session 1 of drawer FRONT-1 is not closed yet"]
         )
@@ -125,7 +125,7 @@ struct BatchReportJSON: Decodable, Sendable {
         // The deposit: the Z report's cash, check 1001 itemized, check 1002 an exception.
         let printed = try await sandbox.ok(
             ["deposit", "prepare", "--db", db, "--note", "Bag 7781", "--format", "json"],
-            as: csr
+            as: Clinic.manager
         )
         let deposit = try JSONDecoder().decode(DepositJSON.self, from: Data(printed.stdout.utf8))
         #expect(deposit.id == "D-\(deposit.businessDate.replacingOccurrences(of: "-", with: ""))-01")
@@ -149,7 +149,7 @@ struct BatchReportJSON: Decodable, Sendable {
         try await DrawerCLITests.expectRefusedUnchanged(
             sandbox,
             ["deposit", "prepare", "--db", db, "--session", "1"],
-            as: csr,
+            as: Clinic.manager,
             status: 4,
             mentions: ["session 1 of drawer FRONT-1 is already in deposit \(deposit.id)"]
         )
@@ -165,7 +165,14 @@ struct BatchReportJSON: Decodable, Sendable {
             ["deposit", "prepare", "--db", db],
             as: Clinic.technician,
             status: 3,
-            mentions: ["TECH", "open, count and close cash drawers"]
+            mentions: ["TECH", "prepare bank deposits"]
+        )
+        try await DrawerCLITests.expectRefusedUnchanged(
+            sandbox,
+            ["deposit", "prepare", "--db", db],
+            as: csr,
+            status: 3,
+            mentions: ["CSR", "prepare bank deposits and close card batches"]
         )
 
         // The slip on the receipt printer, and the day's report in every format.
@@ -214,31 +221,34 @@ struct BatchReportJSON: Decodable, Sendable {
                 "batch", "close", "--db", db, "--card-terminal", "PAX-1", "--reference", "0314", "--reported-net",
                 "77.93",
             ],
-            as: csr
+            as: Clinic.manager
         ).stdout
         let pax1ID = "PAX-1-\(date.replacingOccurrences(of: "-", with: ""))-01"
         #expect(pax1.hasPrefix("BATCH                    \(pax1ID)\n"), "\(pax1)")
         #expect(rowAmount(pax1, "Batch total (1)") == "$77.93", "\(pax1)")
         #expect(rowAmount(pax1, "Difference") == "$0.00", "\(pax1)")
-        let rest = try await sandbox.ok(["batch", "close", "--db", db, "--all", "--format", "json"], as: csr).stdout
+        let rest = try await sandbox.ok(
+            ["batch", "close", "--db", db, "--all", "--format", "json"],
+            as: Clinic.manager
+        ).stdout
         #expect(rest.contains("\"id\" : \"PAX-2-"), "\(rest)")
-        let none = try await sandbox.ok(["batch", "close", "--db", db, "--all"], as: csr)
+        let none = try await sandbox.ok(["batch", "close", "--db", db, "--all"], as: Clinic.manager)
         #expect(none.stdout == "No card terminal has payments outside a closed batch.\n")
         try await DrawerCLITests.expectRefusedUnchanged(
             sandbox,
             ["batch", "close", "--db", db, "--card-terminal", "PAX-1"],
-            as: csr,
+            as: Clinic.manager,
             status: 4,
             mentions: ["card terminal PAX-1 has no card payment outside a closed batch"]
         )
         try await DrawerCLITests.expectRefusedUnchanged(
             sandbox,
             ["batch", "close", "--db", db, "--card-terminal", "PAX-1", "--reported-net", "1,240.00"],
-            as: csr,
+            as: Clinic.manager,
             status: 2,
             mentions: ["--reported-net", "'1,240.00' is not an amount"]
         )
-        let usage = try await sandbox.run(["batch", "close", "--db", db], as: csr)
+        let usage = try await sandbox.run(["batch", "close", "--db", db], as: Clinic.manager)
         #expect(usage.status != 0 && usage.stderr.contains("give either --card-terminal TERMINAL or --all"), "\(usage)")
 
         let batches = try JSONDecoder().decode(

@@ -33,7 +33,7 @@ extension StoreFixture {
             reference: reference,
             reportedNet: reportedNet,
             commandID: id("batch"),
-            by: clerk ?? csr
+            by: clerk ?? mgr
         )
     }
 
@@ -138,7 +138,7 @@ func expectTotalsTie(_ batch: CardBatchRecord, sourceLocation: SourceLocation = 
         f.clock.set(StoreFixture.millis(hour: 18))
         let pax1 = try await f.closeBatch("PAX-1", reference: "0314", reportedNet: .dollars("465.99"))
         #expect(pax1.id == "PAX-1-20250304-01" && pax1.sequence == 1 && pax1.businessDate == StoreFixture.firstDay)
-        #expect(pax1.terminal == "PAX-1" && pax1.closedBy == "CSR" && pax1.station == "FRONT-1")
+        #expect(pax1.terminal == "PAX-1" && pax1.closedBy == "MGR" && pax1.station == f.mgr.terminal)
         #expect(pax1.closedAt == StoreFixture.millis(hour: 18))
         #expect(pax1.reference == "0314" && pax1.reportedNet == .dollars("465.99"))
         #expect(pax1.payments.map(\.kind) == [.payment, .payment, .payment, .refund])
@@ -241,7 +241,9 @@ func expectTotalsTie(_ batch: CardBatchRecord, sourceLocation: SourceLocation = 
         let nothing = try await f.refusal { _ = try await f.closeBatch("PAX-9") }
         expectConflict(nothing, "card terminal PAX-9 has no card payment outside a closed batch")
         let tech = try await f.refusal { _ = try await f.closeBatch("PAX-1", by: f.tech) }
-        #expect(tech == .notPermitted(employee: "TECH", role: .technician, action: Permission.handleDrawer.rawValue))
+        #expect(tech == .notPermitted(employee: "TECH", role: .technician, action: Permission.prepareDeposits.rawValue))
+        let csr = try await f.refusal { _ = try await f.closeBatch("PAX-1", by: f.csr) }
+        #expect(csr == .notPermitted(employee: "CSR", role: .csr, action: Permission.prepareDeposits.rawValue))
         let badTerminal = try await f.refusal { _ = try await f.closeBatch("PAX 1") }
         expectInvalid(badTerminal, field: "terminal", reason: "not a valid code")
         let badReference = try await f.refusal { _ = try await f.closeBatch("PAX-1", reference: "no/slash") }
@@ -250,12 +252,12 @@ func expectTotalsTie(_ batch: CardBatchRecord, sourceLocation: SourceLocation = 
         #expect(reader == .notPermitted(employee: "TECH", role: .technician, action: "see card batches"))
 
         let id = f.id("batch")
-        let batch = try await f.store.closeCardBatch(terminal: "PAX-1", commandID: id, by: f.csr)
+        let batch = try await f.store.closeCardBatch(terminal: "PAX-1", commandID: id, by: f.mgr)
         let before = try await f.snapshot()
-        #expect(try await f.store.closeCardBatch(terminal: "PAX-1", commandID: id, by: f.csr) == batch)
+        #expect(try await f.store.closeCardBatch(terminal: "PAX-1", commandID: id, by: f.mgr) == batch)
         try await f.expectUnchanged(since: before, "a replayed close changed the database")
         let different = try await f.refusal {
-            _ = try await f.store.closeCardBatch(terminal: "PAX-1", reference: "77", commandID: id, by: f.csr)
+            _ = try await f.store.closeCardBatch(terminal: "PAX-1", reference: "77", commandID: id, by: f.mgr)
         }
         expectConflict(different, "already used for a different request")
         let again = try await f.refusal { _ = try await f.closeBatch("PAX-1") }

@@ -30,7 +30,7 @@ extension StoreFixture {
         note: String? = nil,
         by clerk: Operator? = nil
     ) async throws -> DepositRecord {
-        try await store.prepareDeposit(sessions: sessions, note: note, commandID: id("deposit"), by: clerk ?? csr)
+        try await store.prepareDeposit(sessions: sessions, note: note, commandID: id("deposit"), by: clerk ?? mgr)
     }
 }
 
@@ -82,7 +82,7 @@ extension StoreFixture {
         let deposit = try await f.prepareDeposit(note: "Bag 7781")
         #expect(deposit.id == "D-20250304-01")
         #expect(deposit.businessDate == StoreFixture.firstDay && deposit.sequence == 1)
-        #expect(deposit.preparedBy == "CSR" && deposit.terminal == "FRONT-1" && deposit.note == "Bag 7781")
+        #expect(deposit.preparedBy == "MGR" && deposit.terminal == f.mgr.terminal && deposit.note == "Bag 7781")
         #expect(deposit.clinic == TestClinic.policy.clinicName)
         // Cash: exactly the session's 'deposit' split, by denomination, valued by the clinic's denominations.
         #expect(deposit.cashCount == split)
@@ -201,7 +201,7 @@ extension StoreFixture {
         let none = try await f.refusal { _ = try await f.prepareDeposit([]) }
         expectInvalid(none, field: "sessions", reason: "at least one")
         let tech = try await f.refusal { _ = try await f.prepareDeposit(by: f.tech) }
-        #expect(tech == .notPermitted(employee: "TECH", role: .technician, action: Permission.handleDrawer.rawValue))
+        #expect(tech == .notPermitted(employee: "TECH", role: .technician, action: Permission.prepareDeposits.rawValue))
         let badNote = try await f.refusal { _ = try await f.prepareDeposit(note: "bag\u{7}") }
         expectInvalid(badNote, field: "note", reason: "control characters")
 
@@ -259,14 +259,14 @@ extension StoreFixture {
         let f = try await StoreFixture.make()
         let (z, _) = try await Self.dayWithChecks(f)
         let id = f.id("deposit")
-        let first = try await f.store.prepareDeposit(sessions: [z.session], commandID: id, by: f.csr)
+        let first = try await f.store.prepareDeposit(sessions: [z.session], commandID: id, by: f.mgr)
         let before = try await f.snapshot()
         f.clock.advance(minutes: 30)
-        let replay = try await f.store.prepareDeposit(sessions: [z.session], commandID: id, by: f.csr)
+        let replay = try await f.store.prepareDeposit(sessions: [z.session], commandID: id, by: f.mgr)
         #expect(replay == first)
         try await f.expectUnchanged(since: before, "a replayed deposit changed the database")
         let different = try await f.refusal {
-            _ = try await f.store.prepareDeposit(sessions: [z.session], note: "other", commandID: id, by: f.csr)
+            _ = try await f.store.prepareDeposit(sessions: [z.session], note: "other", commandID: id, by: f.mgr)
         }
         expectConflict(different, "command id \(id) was already used for a different request")
     }

@@ -246,7 +246,7 @@ import Testing
             try await r.call(.get, "/api/drawer/z/\(z)?drawer=FRONT-1", token: manager, expect: 200)
             try await r.call(.get, "/api/drawer/history", token: manager, expect: 200)
             try await r.call(.get, "/api/reports/day", token: manager, expect: 200)
-            let slip = try await r.call(.post, "/api/deposits", token: csr, json: "{}", expect: 201)
+            let slip = try await r.call(.post, "/api/deposits", token: manager, json: "{}", expect: 201)
             let slipID = try #require(slip["id"] as? String)
             try await r.call(.get, "/api/deposits/\(slipID)", token: manager, expect: 200)
             try await r.call(.get, "/api/reports/deposit", token: manager, expect: 200)

@@ -45,6 +45,7 @@ public enum Permission: String, CaseIterable, Sendable {
     case noSale = "open the drawer without a sale"
     case verifyDrawer = "verify drawer closes and accept variances"
     case adjustDrawer = "record drawer adjustments"
+    case prepareDeposits = "prepare bank deposits and close card batches"
     case viewDrawerTotals = "see expected cash of a drawer"
     case reconcile = "match settlements and bank lines"
     case overrideReconciliation = "write off unmatched items and undo matching decisions"

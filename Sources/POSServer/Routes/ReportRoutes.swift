@@ -53,7 +53,7 @@ extension APIServer {
         Route(
             .post,
             "/api/deposits",
-            .signedIn(anyOf: [.handleDrawer]),
+            .signedIn(anyOf: [.prepareDeposits]),
             "Make up the bank deposit from closed drawer sessions"
         ) { call in
             let body = try call.decode(DepositBody.self)
@@ -77,7 +77,7 @@ extension APIServer {
         Route(
             .post,
             "/api/batches/close",
-            .signedIn(anyOf: [.handleDrawer]),
+            .signedIn(anyOf: [.prepareDeposits]),
             "Close a card terminal's batch (or every one's with all: true)"
         ) { call in
             let body = try call.decode(BatchCloseBody.self)

@@ -199,7 +199,7 @@ struct TakingsGenerator {
                 $0.tender != .careCredit && !specialDays.contains(index) && !twins
             }
             clock.set(calendar.millis(of: day, hour: 19, minute: 0))
-            batches += try await store.closeCardBatches(commandID: "month-close-\(day)", by: csr)
+            batches += try await store.closeCardBatches(commandID: "month-close-\(day)", by: manager)
         }
         // The Store's own record of each batch (the payments as it keeps them).
         var stored: [CardBatchRecord] = []
