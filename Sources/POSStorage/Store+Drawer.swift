@@ -120,6 +120,21 @@ extension Store {
             default:
                 try Identifier.validateText(reason, field: "no-sale reason")
             }
+            if event.amount < .zero {
+                // Cash cannot leave a drawer that does not hold it: a paid-out or drop beyond expected cash is a
+                // mistyped amount or cash that is not there. The refusal does not say how much is expected (blind).
+                let expected = DrawerLedger.figures(
+                    events: try Self.drawerEvents(session.id, db),
+                    payments: try Self.drawerPayments(session.id, db),
+                    denominations: policy.denominations
+                ).expectedCash
+                guard -event.amount <= expected else {
+                    throw POSError.conflict(
+                        "a \(kind.rawValue) of \(-event.amount) is more than drawer \(clerk.terminal) holds; "
+                            + "check the amount, or count the drawer with a manager"
+                    )
+                }
+            }
             if let note, kind != .safeDrop { event.reason = "\(reason): \(note)" }
             event.sequence = try self.appendDrawerEvent(event, session: session.id, db)
             try self.journal(

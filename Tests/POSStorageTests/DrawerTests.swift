@@ -124,6 +124,16 @@ extension StoreFixture {
         #expect(noSale.amount == .zero)
         // 266.99 + 20.00 − 12.34 − 5.00 − 100.00
         #expect(try await f.xReport(f.mgr).figures?.expectedCash == .dollars("169.65"))
+        // Cash cannot leave the drawer beyond what it holds: $5,000 out of $169.65 is refused, and so is a drop of
+        // more than is there; the refusal does not tell a blind cashier how much is expected.
+        let tooMuch = try await f.refusal { _ = try await f.movement(.paidOut, "5000.00", reason: "postage") }
+        expectConflict(tooMuch, "is more than drawer FRONT-1 holds")
+        #expect(!"\(tooMuch)".contains("169.65"))
+        let bigDrop = try await f.refusal {
+            _ = try await f.movement(.safeDrop, count: "100x2", reason: "Large bills to the safe")
+        }
+        expectConflict(bigDrop, "is more than drawer FRONT-1 holds")
+        #expect(try await f.xReport(f.mgr).figures?.expectedCash == .dollars("169.65"))
 
         // Shift change: the incoming cashier's PIN is checked; the count is $1.00 short, and that is the CSR's.
         f.clock.advance(minutes: 240)
