@@ -4,7 +4,20 @@ import POSCore
 
 extension Store {
     /// The day's report, computed from stored rows by indexed queries on the business date.
-    public func dayReport(_ date: BusinessDate) async throws -> DayReport {
+    /// The day's report. A `viewer` who may not see drawer totals gets it without its cash figures while a drawer
+    /// is open for a blind count (as the X report); without a viewer (exports, the demo) it is whole.
+    public func dayReport(_ date: BusinessDate, viewer: Operator? = nil) async throws -> DayReport {
+        let report = try await wholeDayReport(date)
+        guard let viewer, !viewer.employee.role.may(.viewDrawerTotals) else { return report }
+        let blind = try await read { db in
+            try Self.policy(db).drawer.blindCount
+                && (try Bool.fetchOne(cached: db, sql: "SELECT 1 FROM drawerSession WHERE state = 'open' LIMIT 1")
+                    ?? false)
+        }
+        return blind ? report.hidingCash() : report
+    }
+
+    private func wholeDayReport(_ date: BusinessDate) async throws -> DayReport {
         try await read { db in
             let policy = try Self.policy(db)
             let day = date.text

@@ -220,3 +220,28 @@ import Testing
         }
     }
 }
+
+/// The day report does not give a cashier the cash figures a blind count hides.
+@Suite struct BlindDayReportTests {
+    @Test func aCashierMidCountGetsTheDayReportWithoutItsCashFigures() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let csr = try await DrawerKickTests.desk(api)
+            let sale = try await api.post("/api/checkouts", token: csr, json: DrawerKickTests.cash)
+            #expect(sale.status == 201, "\(sale)")
+            let manager = try await api.signIn("MGR", terminal: "OFFICE")
+
+            let blind = try await api.get("/api/reports/day", token: csr)
+            #expect(blind.status == 200, "\(blind)")
+            #expect(blind.json["cashHidden"] as? Bool == true)
+            for hidden in ["collected", "changeGiven", "receivablesChange"] {
+                #expect(blind.json[hidden] == nil, "\(hidden) shown to a blind cashier")
+            }
+            let tenders = try #require(blind.json["tenders"] as? [[String: Any]])
+            #expect(!tenders.contains { $0["tender"] as? String == "cash" })
+
+            let whole = try await api.get("/api/reports/day", token: manager)
+            #expect(whole.json["cashHidden"] == nil && whole.json["collected"] is String, "\(whole)")
+        }
+    }
+}

@@ -68,6 +68,18 @@ public struct DayReport: Hashable, Sendable, Codable {
     public var changeGiven: Money
     /// Refunds credited against invoices (returns), which reduce the day's sales.
     public var refundCredits: Money
+    /// The cash figures are withheld: the reader is a cashier while a drawer still waits for its blind count, and
+    /// cash taken (or anything that gives it away: change, money collected, receivables) would tell the expected cash.
+    public private(set) var cashHidden = false
+
+    /// The report as a cashier may see it while a blind count is pending.
+    public func hidingCash() -> DayReport {
+        var copy = self
+        copy.tenders = tenders.filter { $0.tender != .cash }
+        copy.changeGiven = .zero
+        copy.cashHidden = true
+        return copy
+    }
 
     public var subtotal: Money { categories.map(\.gross).sum() }
     public var discounts: Money { categories.map(\.discounts).sum() }
@@ -108,7 +120,7 @@ public struct DayReport: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case date, clinic, invoicesPosted, invoicesVoided, invoicesOpen, categories, discountsByClass, tenders
         case changeGiven, refundCredits, subtotal, discounts, tax, salesTotal, netSales, collected, chargedToAccounts
-        case receivablesChange
+        case receivablesChange, cashHidden
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -121,16 +133,20 @@ public struct DayReport: Hashable, Sendable, Codable {
         try container.encode(categories, forKey: .categories)
         try container.encode(discountsByClass, forKey: .discountsByClass)
         try container.encode(tenders, forKey: .tenders)
-        try container.encode(changeGiven, forKey: .changeGiven)
         try container.encode(refundCredits, forKey: .refundCredits)
         try container.encode(subtotal, forKey: .subtotal)
         try container.encode(discounts, forKey: .discounts)
         try container.encode(tax, forKey: .tax)
         try container.encode(salesTotal, forKey: .salesTotal)
         try container.encode(netSales, forKey: .netSales)
-        try container.encode(collected, forKey: .collected)
         try container.encode(chargedToAccounts, forKey: .chargedToAccounts)
-        try container.encode(receivablesChange, forKey: .receivablesChange)
+        if cashHidden {
+            try container.encode(true, forKey: .cashHidden)
+        } else {
+            try container.encode(changeGiven, forKey: .changeGiven)
+            try container.encode(collected, forKey: .collected)
+            try container.encode(receivablesChange, forKey: .receivablesChange)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -143,7 +159,8 @@ public struct DayReport: Hashable, Sendable, Codable {
         categories = try container.decode([Category].self, forKey: .categories)
         discountsByClass = try container.decode([DiscountClassTotal].self, forKey: .discountsByClass)
         tenders = try container.decode([TenderTotal].self, forKey: .tenders)
-        changeGiven = try container.decode(Money.self, forKey: .changeGiven)
+        cashHidden = try container.decodeIfPresent(Bool.self, forKey: .cashHidden) ?? false
+        changeGiven = try container.decodeIfPresent(Money.self, forKey: .changeGiven) ?? .zero
         refundCredits = try container.decode(Money.self, forKey: .refundCredits)
     }
 
@@ -191,10 +208,15 @@ public struct DayReport: Hashable, Sendable, Codable {
                 ]
             )
         }
-        row("  Collected", ["", "", "", "", collected.formatted])
-        row("  Charged to accounts", ["", "", "", "", chargedToAccounts.formatted])
-        row("Change given", [changeGiven.formatted])
-        row("Receivables change", [receivablesChange.formatted])
+        if cashHidden {
+            row("  Charged to accounts", ["", "", "", "", chargedToAccounts.formatted])
+            out.append("Cash, change and money collected are shown once the drawers' blind counts are in.")
+        } else {
+            row("  Collected", ["", "", "", "", collected.formatted])
+            row("  Charged to accounts", ["", "", "", "", chargedToAccounts.formatted])
+            row("Change given", [changeGiven.formatted])
+            row("Receivables change", [receivablesChange.formatted])
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -11,7 +11,7 @@ extension APIServer {
     static let reportRoutes: [Route] = [
         Route(.get, "/api/reports/day", .signedIn(anyOf: [.viewReports]), "The day report (?date=YYYY-MM-DD)") { call in
             let day = try await call.day()
-            return try Reply.json(try await call.store.dayReport(day))
+            return try Reply.json(try await call.store.dayReport(day, viewer: try call.clerk))
         },
         Route(
             .get,
