@@ -53,6 +53,7 @@ extension Store {
         count: CashCount? = nil,
         reason: String,
         note: String? = nil,
+        approval: ApprovalRequest? = nil,
         commandID: String,
         by clerk: Operator
     ) async throws -> DrawerEvent {
@@ -62,6 +63,7 @@ extension Store {
         case .open, .handover, .closeCount, .recount, .adjustment:
             throw POSError.invalid(field: "kind", reason: "\(kind.rawValue) is not a drawer movement")
         }
+        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [])
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String
@@ -70,6 +72,7 @@ extension Store {
             var count: CashCount?
             var reason: String
             var note: String?
+            var approval: ApprovalRequest?
         }
         let request = Request(
             drawer: clerk.terminal,
@@ -77,7 +80,8 @@ extension Store {
             amount: amount,
             count: count,
             reason: reason,
-            note: note
+            note: note,
+            approval: approval
         )
         return try await once(id: commandID, kind: "drawer.\(kind.rawValue)", request: request) { db in
             let policy = try Self.policy(db).drawer
@@ -133,6 +137,28 @@ extension Store {
                         "a \(kind.rawValue) of \(-event.amount) is more than drawer \(clerk.terminal) holds; "
                             + "check the amount, or count the drawer with a manager"
                     )
+                }
+            }
+            if kind == .paidOut {
+                let earlier = try Self.drawerEvents(session.id, db).filter { $0.kind == .paidOut }
+                    .reduce(Money.zero) { $0 - $1.amount }
+                if let limit = DrawerRules.paidOutApprovalReason(amount: amount, earlier: earlier, policy: policy) {
+                    if let approval {
+                        let context = ApprovalContext(
+                            clerk: clerk,
+                            employees: try Self.employees(db),
+                            verifiedApprovers: approvers
+                        )
+                        event.otherEmployee =
+                            try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context).id
+                    } else if clerk.employee.role.may(.verifyDrawer) {
+                        event.otherEmployee = clerk.employee.id
+                    } else {
+                        throw POSError.approvalRequired(
+                            field: "approval",
+                            reason: "\(limit): a manager's PIN is required"
+                        )
+                    }
                 }
             }
             if let note, kind != .safeDrop { event.reason = "\(reason): \(note)" }

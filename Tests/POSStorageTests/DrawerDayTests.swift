@@ -260,6 +260,8 @@ import Testing
                 .paidOut,
                 Money(minorUnits: cents).description,
                 reason: "petty cash",
+                // The day's paid-outs pass the clinic's limits: a manager approves each.
+                approval: f.approval(),
                 by: desk.cashier
             )
             desk.expected += event.amount

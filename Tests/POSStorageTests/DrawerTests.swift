@@ -21,6 +21,7 @@ extension StoreFixture {
         count: String? = nil,
         reason: String,
         note: String? = nil,
+        approval: ApprovalRequest? = nil,
         by clerk: Operator? = nil
     ) async throws -> DrawerEvent {
         try await store.recordDrawerMovement(
@@ -29,6 +30,7 @@ extension StoreFixture {
             count: count.map(drawerCount),
             reason: reason,
             note: note,
+            approval: approval,
             commandID: id("drawer"),
             by: clerk ?? csr
         )
@@ -500,6 +502,38 @@ extension StoreFixture {
             }
         }
         try await f.expectUnchanged(since: before)
+    }
+
+    @Test("paid-outs above the clinic's limits ($100 an event, $250 a session) need a manager's PIN")
+    func paidOutsAboveTheLimitsNeedAManager() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.movement(.paidIn, "600.00", reason: "change from the bank")
+        let unapproved = try await f.refusal { _ = try await f.movement(.paidOut, "120.00", reason: "supplies") }
+        #expect(
+            unapproved
+                == .approvalRequired(
+                    field: "approval",
+                    reason: "a paid-out of $120.00 is above the $100.00 limit: a manager's PIN is required"
+                )
+        )
+        let wrongPIN = try await f.refusal {
+            _ = try await f.movement(.paidOut, "120.00", reason: "supplies", approval: f.approval(pin: "0000"))
+        }
+        #expect(wrongPIN == .authenticationFailed(employee: "MGR"))
+        let approved = try await f.movement(.paidOut, "120.00", reason: "supplies", approval: f.approval())
+        #expect(approved.amount == .dollars("-120.00") && approved.otherEmployee == "MGR")
+        _ = try await f.movement(.paidOut, "100.00", reason: "supplies")
+        let pastSession = try await f.refusal { _ = try await f.movement(.paidOut, "40.00", reason: "postage") }
+        #expect(
+            pastSession
+                == .approvalRequired(
+                    field: "approval",
+                    reason:
+                        "paid-outs of $260.00 from this drawer are above the $250.00 limit: a manager's PIN is required"
+                )
+        )
+        let byManager = try await f.movement(.paidOut, "40.00", reason: "postage", by: f.mgr)
+        #expect(byManager.otherEmployee == "MGR")
     }
 
     @Test func movementsAreChecked() async throws {

@@ -123,11 +123,22 @@ struct DrawerCommand: AsyncParsableCommand {
         @Option(help: "The amount, e.g. 12.50.") var amount: String
         @Option(help: "One of the clinic's reasons (see `vetpos settings show`), e.g. postage.") var reason: String
         @Option(help: "What it was, for reason 'other' (and any other detail).") var note: String?
+        @Option(
+            help: "A paid-out above the clinic's limits: the approving manager's id (PIN from $VETPOS_APPROVER_PIN)."
+        )
+        var approvedBy: String?
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func record(_ kind: DrawerEventKind) async throws {
             guard let value = Money(parsing: amount) else {
                 throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as 12.50")
+            }
+            let approval = try approvedBy.map {
+                ApprovalRequest(
+                    employee: $0,
+                    pin: try Secret.read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
+                    reason: note ?? reason
+                )
             }
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
@@ -137,6 +148,7 @@ struct DrawerCommand: AsyncParsableCommand {
                 amount: value,
                 reason: reason,
                 note: note,
+                approval: approval,
                 commandID: id,
                 by: clerk
             )

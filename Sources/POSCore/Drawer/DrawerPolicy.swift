@@ -13,6 +13,10 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
     public var requireVerification: Bool
     /// Counts are blind: expected cash is shown only after the count is submitted (and to managers).
     public var blindCount: Bool
+    /// A paid-out above this needs a manager's PIN.
+    public var paidOutApprovalLimit: Money
+    /// Paid-outs of one drawer session above this in all need a manager's PIN from then on.
+    public var paidOutSessionLimit: Money
 
     public init(
         denominations: [Denomination] = Denomination.usd,
@@ -24,7 +28,9 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
         paidInReasons: [String] = ["change from the bank", "petty cash returned", "other"],
         paidOutReasons: [String] = ["petty cash", "postage", "supplies", "delivery tip", "other"],
         requireVerification: Bool = true,
-        blindCount: Bool = true
+        blindCount: Bool = true,
+        paidOutApprovalLimit: Money = .cents(100_00),
+        paidOutSessionLimit: Money = .cents(250_00)
     ) {
         self.denominations = denominations
         self.floatTarget = floatTarget
@@ -34,6 +40,31 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
         self.paidOutReasons = paidOutReasons
         self.requireVerification = requireVerification
         self.blindCount = blindCount
+        self.paidOutApprovalLimit = paidOutApprovalLimit
+        self.paidOutSessionLimit = paidOutSessionLimit
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case denominations, floatTarget, floatMinimum, tolerance, paidInReasons, paidOutReasons, requireVerification
+        case blindCount, paidOutApprovalLimit, paidOutSessionLimit
+    }
+
+    /// Rules stored before the paid-out limits existed get the defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = DrawerPolicy()
+        denominations = try container.decode([Denomination].self, forKey: .denominations)
+        floatTarget = try container.decode(Money.self, forKey: .floatTarget)
+        floatMinimum = try container.decode(CashCount.self, forKey: .floatMinimum)
+        tolerance = try container.decode(Money.self, forKey: .tolerance)
+        paidInReasons = try container.decode([String].self, forKey: .paidInReasons)
+        paidOutReasons = try container.decode([String].self, forKey: .paidOutReasons)
+        requireVerification = try container.decode(Bool.self, forKey: .requireVerification)
+        blindCount = try container.decode(Bool.self, forKey: .blindCount)
+        paidOutApprovalLimit =
+            try container.decodeIfPresent(Money.self, forKey: .paidOutApprovalLimit) ?? defaults.paidOutApprovalLimit
+        paidOutSessionLimit =
+            try container.decodeIfPresent(Money.self, forKey: .paidOutSessionLimit) ?? defaults.paidOutSessionLimit
     }
 
     public func validate() throws(POSError) {
@@ -48,6 +79,9 @@ public struct DrawerPolicy: Hashable, Sendable, Codable {
             throw .invalid(field: "drawer.floatTarget", reason: "must not be negative")
         }
         guard !tolerance.isNegative else { throw .invalid(field: "drawer.tolerance", reason: "must not be negative") }
+        guard !paidOutApprovalLimit.isNegative, !paidOutSessionLimit.isNegative else {
+            throw .invalid(field: "drawer.paidOutApprovalLimit", reason: "paid-out limits must not be negative")
+        }
         try floatMinimum.validate(denominations, field: "drawer.floatMinimum")
     }
 }

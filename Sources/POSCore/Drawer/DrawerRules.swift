@@ -40,6 +40,19 @@ public enum DrawerRules {
         if let note { try Identifier.validateText(note, field: "\(field) note") }
     }
 
+    /// Why a paid-out needs a manager's PIN, or nil: above the per-event limit, or taking the session's paid-outs
+    /// (`earlier`, as a positive sum) above the session limit.
+    public static func paidOutApprovalReason(amount: Money, earlier: Money, policy: DrawerPolicy) -> String? {
+        if amount > policy.paidOutApprovalLimit {
+            return "a paid-out of \(amount.formatted) is above the \(policy.paidOutApprovalLimit.formatted) limit"
+        }
+        if earlier + amount > policy.paidOutSessionLimit {
+            return "paid-outs of \((earlier + amount).formatted) from this drawer are above the "
+                + "\(policy.paidOutSessionLimit.formatted) limit"
+        }
+        return nil
+    }
+
     /// The keep count the staff confirm at close must come out of what was counted.
     public static func checkKeep(_ keep: CashCount, counted: CashCount, denominations: [Denomination]) throws(POSError)
     {

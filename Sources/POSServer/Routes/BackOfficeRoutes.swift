@@ -283,7 +283,7 @@ struct DrawerRulesBody: Decodable {
     init(from decoder: any Decoder) throws {
         _ = try decoder.fields(allowing: [
             "denominations", "floatTarget", "floatMinimum", "tolerance", "paidInReasons", "paidOutReasons",
-            "requireVerification", "blindCount",
+            "requireVerification", "blindCount", "paidOutApprovalLimit", "paidOutSessionLimit",
         ])
         rules = try DrawerPolicy(from: decoder)
     }

@@ -174,6 +174,7 @@ extension APIServer {
                     amount: body.amount,
                     reason: body.reason,
                     note: body.note,
+                    approval: body.approval?.request(reason: body.note ?? body.reason),
                     commandID: call.commandID,
                     by: try call.clerk
                 )
@@ -227,12 +228,15 @@ struct MovementBody: Decodable {
     var amount: Money
     var reason: String
     var note: String?
+    /// A manager's PIN for a paid-out above the clinic's limits.
+    var approval: Approval?
 
     init(from decoder: any Decoder) throws {
-        let object = try decoder.fields(allowing: ["amount", "reason", "note"])
+        let object = try decoder.fields(allowing: ["amount", "reason", "note", "approval"])
         amount = try object.money("amount")
         reason = try object.required("reason")
         note = try object.optional("note")
+        approval = try object.optional("approval")
     }
 }
 
