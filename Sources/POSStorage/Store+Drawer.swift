@@ -143,7 +143,7 @@ extension Store {
         by clerk: Operator
     ) async throws -> CountResult {
         try clerk.require(.handleDrawer)
-        let verified = try await verifiedApprovers([incoming])
+        let verified = try await verifiedApprovers([incoming], source: clerk.source)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String
@@ -323,7 +323,7 @@ extension Store {
         by clerk: Operator
     ) async throws -> DrawerReport {
         try clerk.require(.handleDrawer)
-        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [])
+        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String

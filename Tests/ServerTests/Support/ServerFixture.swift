@@ -20,20 +20,50 @@ final class ServerFixture: Sendable {
     let path: String
     let store: Store
     let server: APIServer
+    /// Whether this fixture's database file goes with it (a restarted server leaves it to the first fixture).
+    private let ownsFile: Bool
 
-    private init(path: String, store: Store, server: APIServer) {
+    private init(path: String, store: Store, server: APIServer, ownsFile: Bool = true) {
         self.path = path
         self.store = store
         self.server = server
+        self.ownsFile = ownsFile
     }
 
     deinit {
+        guard ownsFile else { return }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
+    /// A new Store and APIServer over the same database file, as after a restart of `vetpos serve`.
+    func restarted(
+        sessions: (@Sendable (Store) -> Sessions)? = nil,
+        clock: (@Sendable () -> Int64)? = nil,
+        logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws -> ServerFixture {
+        let store = try Self.store(path, clock: clock)
+        return ServerFixture(
+            path: path,
+            store: store,
+            server: APIServer(
+                store: store,
+                sessions: sessions?(store),
+                logger: logger,
+                printer: FakeReceiptPrinter(queues: ["RECEIPT"])
+            ),
+            ownsFile: false
+        )
+    }
+
+    /// A Store over `path`, on `clock` (milliseconds since 1970) when given.
+    static func store(_ path: String, clock: (@Sendable () -> Int64)?) throws -> Store {
+        guard let clock else { return try Store(path: path, pinHasher: hasher) }
+        return try Store(path: path, pinHasher: hasher, clock: clock)
+    }
+
     static func make(
-        sessions: Sessions = Sessions(),
-        throttle: SignInThrottle = SignInThrottle(),
+        sessions: (@Sendable (Store) -> Sessions)? = nil,
+        clock: (@Sendable () -> Int64)? = nil,
         logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         // In process, receipts go to an in-memory print server, never to a real one.
         printer: any ReceiptPrinter = FakeReceiptPrinter(queues: ["RECEIPT"])
@@ -42,15 +72,14 @@ final class ServerFixture: Sendable {
             "vetpos-api-\(UUID().uuidString).sqlite"
         )
         .path
-        let store = try Store(path: path, pinHasher: hasher)
+        let store = try store(path, clock: clock)
         try await seed(store)
         return ServerFixture(
             path: path,
             store: store,
             server: APIServer(
                 store: store,
-                sessions: sessions,
-                throttle: throttle,
+                sessions: sessions?(store),
                 logger: logger,
                 printer: printer
             )
