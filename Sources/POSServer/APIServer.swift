@@ -176,8 +176,8 @@ struct AccessMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch {
             let apiError = Self.apiError(error, request)
-            switch error {
-            case POSError.authenticationFailed(let employee), POSError.throttled(let employee, _):
+            switch error as? POSError {
+            case .authenticationFailed(let employee), .throttled(let employee, _):
                 // Every refused PIN (sign-in or approval), with whose PIN and where from; never the PIN.
                 logger.warning(
                     apiError.status == .tooManyRequests ? "PIN refused: too many wrong PINs" : "wrong PIN",

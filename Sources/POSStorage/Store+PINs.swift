@@ -29,6 +29,11 @@ extension Store {
     /// the pair's earlier failures. A wrong PIN, an unknown employee and an inactive one are the same
     /// ``POSError/authenticationFailed(employee:)``.
     func checkPIN(employee id: String, pin: String, source: String, purpose: PINPurpose) async throws -> Employee {
+        // No employee has an id of another shape: refused alike, with nothing recorded (no guess can succeed, and a
+        // megabyte of text is not stored).
+        guard (try? Identifier.validate(id, field: "employee")) != nil else {
+            throw POSError.authenticationFailed(employee: String(id.prefix(32)))
+        }
         let at = now()
         let attempt: (employee: Employee?, pinHash: String?, attempt: Int64) = try await transaction { db in
             let earlier = try Int64.fetchAll(
@@ -49,7 +54,8 @@ extension Store {
                 arguments: [at - Self.pinFailureRetentionMillis]
             )
             let row = try Row.fetchOne(cached: db, sql: "SELECT * FROM employee WHERE id = ?", arguments: [id])
-            return (row.map(Self.employee), row?["pinHash"], attempt)
+            let hash: String? = row.map { $0["pinHash"] as String }
+            return (row.map(Self.employee), hash, attempt)
         }
         // Hash anyway when the employee is unknown, so timing does not reveal which ids exist.
         let right = pinHasher.verify(pin: pin, against: attempt.pinHash ?? Self.unknownEmployeeHash(pinHasher))
@@ -103,6 +109,22 @@ extension Store {
         /// Milliseconds since 1970.
         public var createdAt: Int64
         public var lastSeen: Int64
+
+        public init(
+            tokenHash: String,
+            employee: Employee,
+            terminal: String,
+            source: String,
+            createdAt: Int64,
+            lastSeen: Int64
+        ) {
+            self.tokenHash = tokenHash
+            self.employee = employee
+            self.terminal = terminal
+            self.source = source
+            self.createdAt = createdAt
+            self.lastSeen = lastSeen
+        }
     }
 
     public func saveSession(_ session: StoredSession) async throws {

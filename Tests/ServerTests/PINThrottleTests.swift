@@ -52,7 +52,7 @@ import Testing
             #expect(failures.count == statuses.filter { $0 == 401 }.count, "\(failures)")
             #expect(failures.allSatisfy { $0.employee == "MGR" && $0.source == "FRONT-1@unknown" && !$0.cleared })
             #expect(failures.allSatisfy { $0.purpose == "approval" })
-            let table = try #require(try await fixture.snapshot()["pinFailure"])
+            let table = try #require(try await fixture.snapshot(excluding: [])["pinFailure"])
             #expect(!table.flatMap { $0 }.contains { $0.contains("1111") })
             _ = office
         }
@@ -81,11 +81,12 @@ import Testing
         let fixture = try await ServerFixture.make(clock: clock)
         try await fixture.test { api in
             let wrong = #"{"employee": "MGR", "pin": "1111", "terminal": "FRONT-1"}"#
-            for _ in 1...3 { #expect(try await api.call(.post, "/api/sessions", json: wrong).status == 401) }
-            now.withLock { $0 += 1000 }
-            #expect(try await api.call(.post, "/api/sessions", json: wrong).status == 401)
-            now.withLock { $0 += 2000 }
-            #expect(try await api.call(.post, "/api/sessions", json: wrong).status == 401)  // five: wait 4 s
+            var statuses: [Int] = []
+            for step: Int64 in [0, 0, 0, 1000, 2000] {
+                now.withLock { $0 += step }
+                statuses.append(try await api.call(.post, "/api/sessions", json: wrong).status)
+            }
+            #expect(statuses == [401, 401, 401, 401, 401], "\(statuses)")  // five: the pair waits 4 s
         }
         let restarted = try fixture.restarted(clock: clock)
         try await restarted.test { api in

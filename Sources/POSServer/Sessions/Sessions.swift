@@ -111,7 +111,8 @@ public actor Sessions {
     /// The session of `token`, its idle timer restarted; nil when unknown or expired (an expired one is deleted).
     public func touch(_ token: String) async throws -> Session? {
         let id = Self.hash(token)
-        guard var (session, storedSeen) = try await load(id, token: token) else { return nil }
+        guard let loaded = try await load(id, token: token) else { return nil }
+        var (session, storedSeen) = (loaded.session, loaded.storedSeen)
         let now = clock()
         guard session.expiresAt > now else {
             try await close(id: id)
@@ -132,8 +133,8 @@ public actor Sessions {
     public func newest(atTerminal terminal: String) async throws -> Session? {
         let now = clock()
         for stored in try await store.sessions(atTerminal: terminal) {
-            guard let (session, _) = try await load(stored.tokenHash, token: "") else { continue }
-            if session.expiresAt > now { return session }
+            guard let loaded = try await load(stored.tokenHash, token: "") else { continue }
+            if loaded.session.expiresAt > now { return loaded.session }
         }
         return nil
     }
@@ -150,13 +151,14 @@ public actor Sessions {
     }
 
     private func follow(id: String, token: String, record: Employee?) async throws -> Session? {
-        guard var (session, storedSeen) = try await load(id, token: token) else { return nil }
+        guard let loaded = try await load(id, token: token) else { return nil }
+        var session = loaded.session
         guard let record, record.active else {
             try await close(id: id)
             return nil
         }
         session.clerk.employee = record
-        cache[id] = (session, storedSeen)
+        cache[id] = (session, loaded.storedSeen)
         return session
     }
 
