@@ -12,6 +12,7 @@ public struct VetPOSCommand: AsyncParsableCommand {
             SettingsCommand.self, ExportCommand.self,
             DepositCommand.self, BatchCommand.self, ImportCommand.self, ReconcileCommand.self, ServeCommand.self,
             DevicesCommand.self, PrintTestCommand.self, ReprintCommand.self, PrintCommand.self, ScanCommand.self,
+            AuditCommand.self,
         ]
     )
 

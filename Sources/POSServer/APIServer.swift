@@ -10,8 +10,8 @@ import POSStorage
 /// with the same checks as the CLI; the route table is the single list of what exists.
 public struct APIServer: Sendable {
     public let store: Store
+    /// The signed-in terminals, in the database (``Sessions``). Wrong PINs are throttled by the Store itself.
     public let sessions: Sessions
-    public let throttle: SignInThrottle
     public let logger: Logger
     /// What each terminal's page is pushed (``TerminalEvents``).
     public let events: TerminalEvents
@@ -24,8 +24,7 @@ public struct APIServer: Sendable {
 
     public init(
         store: Store,
-        sessions: Sessions = Sessions(),
-        throttle: SignInThrottle = SignInThrottle(),
+        sessions: Sessions? = nil,
         logger: Logger = Logger(label: "vetpos.server"),
         events: TerminalEvents = TerminalEvents(),
         printer: any ReceiptPrinter = CUPSClient.shared,
@@ -33,8 +32,7 @@ public struct APIServer: Sendable {
         deviceWork: DeviceWork = DeviceWork()
     ) {
         self.store = store
-        self.sessions = sessions
-        self.throttle = throttle
+        self.sessions = sessions ?? Sessions(store: store)
         self.logger = logger
         self.events = events
         self.printer = printer
@@ -79,7 +77,9 @@ public struct APIServer: Sendable {
     func respond(_ route: Route, _ request: Request, _ context: APIContext) async throws -> Response {
         var session: Sessions.Session?
         if case .signedIn(let permissions) = route.access {
-            let found = try await authenticate(request, queryToken: route.tokenInQuery)
+            var found = try await authenticate(request, queryToken: route.tokenInQuery)
+            // Approval PINs in this request are throttled per terminal and address (PINBackoff).
+            found.clerk.source = Self.source(terminal: found.clerk.terminal, address: context.clientAddress)
             context.trail.employee = found.clerk.employee.id
             let role = found.clerk.employee.role
             if !route.allows(role) {
@@ -126,10 +126,14 @@ public struct APIServer: Sendable {
     /// The session of a token, its idle timer restarted and its employee as the staff record says now: a disabled
     /// employee's sessions end at their next request, and a changed role applies at once.
     func session(_ token: String) async throws -> Sessions.Session? {
-        guard let session = await sessions.touch(token) else { return nil }
+        guard let session = try await sessions.touch(token) else { return nil }
         let record = try await store.currentEmployee(session.clerk.employee.id)
-        return await sessions.follow(token, record: record)
+        return try await sessions.follow(token, record: record)
     }
+
+    /// Where a PIN comes from, for the throttle: the terminal at the client's address, so a terminal name claimed
+    /// from another machine is counted apart from the real terminal.
+    static func source(terminal: String, address: String) -> String { "\(terminal)@\(address)" }
 
     func authenticate(_ request: Request, queryToken: Bool = false) async throws -> Sessions.Session {
         if queryToken, request.headers[.authorization] == nil, let token = request.query("token") {
@@ -172,6 +176,19 @@ struct AccessMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch {
             let apiError = Self.apiError(error, request)
+            switch error as? POSError {
+            case .authenticationFailed(let employee), .throttled(let employee, _):
+                // Every refused PIN (sign-in or approval), with whose PIN and where from; never the PIN.
+                logger.warning(
+                    apiError.status == .tooManyRequests ? "PIN refused: too many wrong PINs" : "wrong PIN",
+                    metadata: [
+                        "request": .string(context.id), "employee": .string(employee),
+                        "client": .string(context.clientAddress), "by": .string(context.trail.employee ?? "-"),
+                        "path": .string(request.uri.path),
+                    ]
+                )
+            default: break
+            }
             if apiError.status == .internalServerError {
                 logger.error(
                     "request failed",

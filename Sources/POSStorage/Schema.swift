@@ -29,6 +29,9 @@ enum Schema {
         migrator.registerMigration("v7: print queue") { db in
             try db.execute(sql: printing)
         }
+        migrator.registerMigration("v8: PIN throttle and sessions") { db in
+            try db.execute(sql: sessions)
+        }
         return migrator
     }
 

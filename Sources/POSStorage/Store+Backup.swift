@@ -3,10 +3,10 @@ import GRDB
 import POSCore
 
 extension Store {
-    /// The migrations this program knows, in order (`v1: foundation` … `v7: print queue`).
+    /// The migrations this program knows, in order (`v1: foundation` … `v8: PIN throttle and sessions`).
     public static var knownMigrations: [String] { Schema.migrator.migrations }
 
-    /// `v7`: the schema version this program writes.
+    /// `v8`: the schema version this program writes.
     public static var schemaVersion: String { Schema.version(of: knownMigrations) }
 
     /// A database file migrated only up to `migration` (one of ``knownMigrations``), as an older version of this

@@ -63,7 +63,7 @@ extension Store {
         case .open, .handover, .closeCount, .recount, .adjustment:
             throw POSError.invalid(field: "kind", reason: "\(kind.rawValue) is not a drawer movement")
         }
-        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [])
+        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String
@@ -184,7 +184,7 @@ extension Store {
         by clerk: Operator
     ) async throws -> CountResult {
         try clerk.require(.handleDrawer)
-        let verified = try await verifiedApprovers([incoming])
+        let verified = try await verifiedApprovers([incoming], source: clerk.source)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String
@@ -364,7 +364,7 @@ extension Store {
         by clerk: Operator
     ) async throws -> DrawerReport {
         try clerk.require(.handleDrawer)
-        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [])
+        let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String

@@ -90,7 +90,7 @@ extension Store {
     /// stored, or nothing is. Replaying the same request id returns the first result.
     public func checkout(_ request: CheckoutRequest, by clerk: Operator) async throws -> InvoiceView {
         try clerk.require(.ringSales)
-        let approvers = try await verifiedApprovers(request.discounts.compactMap(\.approval))
+        let approvers = try await verifiedApprovers(request.discounts.compactMap(\.approval), source: clerk.source)
         let at = now()
         return try await once(id: request.id, kind: "checkout", request: request) { db in
             var openLines: [LineInput] = []
@@ -240,7 +240,7 @@ extension Store {
     /// by the same amount.
     public func refund(_ request: RefundRequest, by clerk: Operator) async throws -> InvoiceView {
         try clerk.require(.refund)
-        let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [])
+        let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
         return try await once(id: request.id, kind: "refund", request: request) { db in
             guard let original = try Self.paymentRecord(request.payment, db) else {
@@ -308,7 +308,7 @@ extension Store {
     public func void(_ request: VoidRequest, by clerk: Operator) async throws -> InvoiceView {
         // Only someone who rings sales starts a void; a manager's approval then covers the rest.
         try clerk.require(.ringSales)
-        let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [])
+        let approvers = try await verifiedApprovers(request.approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
         return try await once(id: request.id, kind: "void", request: request) { db in
             let view = try Self.invoiceView(request.invoice, db)

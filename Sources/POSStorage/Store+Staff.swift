@@ -65,37 +65,29 @@ extension Store {
         try await read { db in try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! > 0 }
     }
 
-    /// Signs an employee in at a terminal. A wrong id, a wrong PIN and an inactive employee all fail alike.
-    public func signIn(employee id: String, pin: String, terminal: String) async throws -> Operator {
+    /// Signs an employee in at a terminal. A wrong id, a wrong PIN and an inactive employee all fail alike; repeated
+    /// failures for the employee from `source` (default: the terminal) are throttled (``PINBackoff``).
+    public func signIn(
+        employee id: String,
+        pin: String,
+        terminal: String,
+        source: String? = nil
+    ) async throws
+        -> Operator
+    {
         try Identifier.validate(terminal, field: "terminal")
-        let found = try await read { db in
-            try Row.fetchOne(cached: db, sql: "SELECT * FROM employee WHERE id = ?", arguments: [id]).map {
-                (employee: Self.employee($0), pinHash: $0["pinHash"] as String)
-            }
-        }
-        // Hash anyway when the employee is unknown, so timing does not reveal which ids exist.
-        let hash = found?.pinHash ?? pinHasher.hash(pin: "0000")
-        guard pinHasher.verify(pin: pin, against: hash), let employee = found?.employee, employee.active else {
-            throw POSError.authenticationFailed(employee: id)
-        }
-        return Operator(employee: employee, terminal: terminal)
+        let source = source ?? terminal
+        let employee = try await checkPIN(employee: id, pin: pin, source: source, purpose: .signIn)
+        return Operator(employee: employee, terminal: terminal, source: source)
     }
 
-    /// Checks approvers' PINs before a transaction (bcrypt is slow by design; no lock is held meanwhile).
-    func verifiedApprovers(_ approvals: [ApprovalRequest]) async throws -> Set<String> {
+    /// Checks approvers' PINs before a transaction (bcrypt is slow by design; no lock is held meanwhile), each through
+    /// the same throttle as signing in, counted at the source of the employee asking for the approval.
+    func verifiedApprovers(_ approvals: [ApprovalRequest], source: String) async throws -> Set<String> {
         var verified: Set<String> = []
         for approval in approvals {
-            if let hash = try await read({ db in
-                try String.fetchOne(
-                    cached: db,
-                    sql: "SELECT pinHash FROM employee WHERE id = ? AND active = 1",
-                    arguments: [approval.employee]
-                )
-            }), pinHasher.verify(pin: approval.pin, against: hash) {
-                verified.insert(approval.employee)
-            } else {
-                throw POSError.authenticationFailed(employee: approval.employee)
-            }
+            _ = try await checkPIN(employee: approval.employee, pin: approval.pin, source: source, purpose: .approval)
+            verified.insert(approval.employee)
         }
         return verified
     }

@@ -46,7 +46,7 @@ import Testing
         // A fresh verified backup: exit 0, and the text is for a person.
         let fresh = try await sandbox.ok(["status", "--db", sandbox.db, "--no-devices"])
         for words in [
-            "Clinic:", "Test Animal Clinic", "Size:", " MB", "Schema:", "v7", "Journal:", "verified up to entry",
+            "Clinic:", "Test Animal Clinic", "Size:", " MB", "Schema:", "v8", "Journal:", "verified up to entry",
             "Open drawers:", "FRONT-1", "Print jobs waiting:", name, "up to date",
         ] {
             #expect(fresh.stdout.contains(words), "\(words) in \(fresh.stdout)")

@@ -13,6 +13,8 @@ import Testing
         #expect(APIError.from(POSError.notPermitted(employee: "ana", role: .csr, action: "void")).status.code == 403)
         #expect(APIError.from(POSError.approvalRequired(field: "discounts[0]", reason: "x")).status.code == 403)
         #expect(APIError.from(POSError.conflict("posted")).status.code == 409)
+        let throttled = APIError.from(POSError.throttled(employee: "ana", retryAfterSeconds: 8))
+        #expect(throttled.status.code == 429 && throttled.headers[.retryAfter] == "8")
         let hidden = APIError.from(CancellationError())
         #expect(hidden.status.code == 500)
         #expect(!hidden.message.contains("Cancellation"))

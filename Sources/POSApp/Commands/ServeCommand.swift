@@ -46,7 +46,7 @@ struct ServeCommand: VetPOSCommandBody {
         logger.logLevel = .info
         let server = APIServer(
             store: store,
-            sessions: Sessions(idleTimeout: .seconds(idleMinutes * 60)),
+            sessions: Sessions(store: store, idleTimeout: .seconds(idleMinutes * 60)),
             logger: logger
         )
         let host = host

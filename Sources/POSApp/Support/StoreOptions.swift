@@ -71,8 +71,12 @@ struct SignInOptions: ParsableArguments {
             )
         }
         let pin = try Secret.read(environment: "VETPOS_PIN", prompt: "PIN for \(id): ")
-        return try await store.signIn(employee: id, pin: pin, terminal: terminalID)
+        return try await store.signIn(employee: id, pin: pin, terminal: terminalID, source: source)
     }
+
+    /// Where this command's PINs come from, for the throttle (``PINBackoff``): `cli:USER@TERMINAL`, the operating
+    /// system's user at this terminal. Approval PINs given to the command count there too.
+    var source: String { "cli:\(ProcessInfo.processInfo.userName)@\(terminalID)" }
 }
 
 enum Secret {
@@ -89,7 +93,7 @@ enum Secret {
 /// The one place where failures become what a person sees: one line on stderr and a non-zero exit status.
 ///
 /// Exit statuses: 2 bad input, 3 sign-in or permission refused, 4 conflict with the stored state, 5 a journal or backup
-/// that does not verify, 1 anything else.
+/// that does not verify, 7 a PIN refused unchecked after too many wrong ones (wait and retry), 1 anything else.
 enum Failure {
     static func report(_ error: any Error) -> ExitCode {
         let (message, code): (String, Int32) =
@@ -99,6 +103,7 @@ enum Failure {
                 case .invalid, .notFound: (error.description, 2)
                 case .notPermitted, .authenticationFailed, .approvalRequired: (error.description, 3)
                 case .conflict: (error.description, 4)
+                case .throttled: (error.description, 7)
                 }
             case let error as DatabaseRefusal: (error.description, 4)
             case let error as BackupVerificationError: (error.description, 5)

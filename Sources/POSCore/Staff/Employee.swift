@@ -70,10 +70,14 @@ public struct Employee: Hashable, Sendable, Codable {
 public struct Operator: Hashable, Sendable {
     public var employee: Employee
     public var terminal: String
+    /// Where the PINs this operator's commands carry come from, for ``PINBackoff``: the terminal at the client's
+    /// address under the server, `cli:USER@TERMINAL` at the command line; the terminal by default.
+    public var source: String
 
-    public init(employee: Employee, terminal: String) {
+    public init(employee: Employee, terminal: String, source: String? = nil) {
         self.employee = employee
         self.terminal = terminal
+        self.source = source ?? terminal
     }
 
     /// Throws unless the employee's role grants `permission`.

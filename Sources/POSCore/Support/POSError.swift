@@ -15,6 +15,8 @@ public enum POSError: Error, Equatable, Sendable, CustomStringConvertible {
     case conflict(String)
     /// Wrong employee id or PIN.
     case authenticationFailed(employee: String)
+    /// Too many wrong PINs for this employee from this terminal or address (``PINBackoff``): the PIN was not checked.
+    case throttled(employee: String, retryAfterSeconds: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum POSError: Error, Equatable, Sendable, CustomStringConvertible {
         case .approvalRequired(let field, let reason): "\(field): \(reason)"
         case .conflict(let message): message
         case .authenticationFailed(let employee): "sign-in failed for employee \(employee): wrong id or PIN"
+        case .throttled(let employee, let seconds):
+            "too many wrong PINs for employee \(employee) here; try again in \(seconds) seconds"
         }
     }
 }
@@ -37,7 +41,7 @@ extension POSError {
         case .approvalRequired(let field, let reason): .approvalRequired(field: "\(place), \(field)", reason: reason)
         case .notFound(let what, let id): .invalid(field: place, reason: "\(what) '\(id)' not found")
         case .conflict(let message): .conflict("\(place): \(message)")
-        case .notPermitted, .authenticationFailed: self
+        case .notPermitted, .authenticationFailed, .throttled: self
         }
     }
 }

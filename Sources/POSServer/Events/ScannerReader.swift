@@ -35,9 +35,9 @@ extension APIServer {
 
     /// One code from the terminal's scanner: the scan of whoever signed in there last, or refused.
     func scanned(_ code: String, at terminal: String) async {
-        guard let newest = await sessions.newest(atTerminal: terminal),
+        guard let newest = try? await sessions.newest(atTerminal: terminal),
             let session = try? await sessions.follow(
-                newest.token,
+                session: newest,
                 record: store.currentEmployee(newest.clerk.employee.id)
             )
         else {

@@ -6,7 +6,7 @@ import POSCore
 import POSStorage
 
 /// `POST /api/sessions` {employee, pin, terminal}: sign in at a terminal. Wrong PINs are throttled per employee and
-/// per client address, and logged (employee and address only).
+/// terminal at the client's address (``PINBackoff``), and logged (employee and address only).
 struct SignInBody: Decodable {
     var employee: String
     var pin: String
@@ -44,36 +44,21 @@ extension APIServer {
         },
         Route(.delete, "/api/sessions/current", .signedIn(anyOf: []), mutating: false, "Sign out") { call in
             let session = try call.sessionOrThrow()
-            await call.server.sessions.close(session.token)
+            try await call.server.sessions.close(session.token)
             return Response(status: .noContent)
         },
     ]
 
     func signIn(_ body: SignInBody, address: String) async throws -> Response {
-        if let wait = await throttle.retryAfter(employee: body.employee, address: address) {
-            logger.warning(
-                "sign-in refused: too many wrong PINs",
-                metadata: ["employee": .string(body.employee), "client": .string(address)]
-            )
-            throw APIError(
-                .tooManyRequests,
-                "sign-in for employee \(body.employee): too many wrong PINs; try again in \(wait) seconds",
-                headers: [.retryAfter: String(wait)]
-            )
-        }
-        let clerk: Operator
-        do {
-            clerk = try await store.signIn(employee: body.employee, pin: body.pin, terminal: body.terminal)
-        } catch POSError.authenticationFailed(let employee) {
-            let locked = await throttle.failed(employee: employee, address: address)
-            logger.warning(
-                locked ? "wrong PIN; sign-in locked out" : "wrong PIN",
-                metadata: ["employee": .string(employee), "client": .string(address)]
-            )
-            throw POSError.authenticationFailed(employee: employee)
-        }
-        await throttle.succeeded(employee: clerk.employee.id)
-        let session = await sessions.open(clerk)
+        // Wrong PINs are throttled per employee and terminal-at-address by the Store (PINBackoff) and logged by the
+        // access middleware.
+        let clerk = try await store.signIn(
+            employee: body.employee,
+            pin: body.pin,
+            terminal: body.terminal,
+            source: Self.source(terminal: body.terminal, address: address)
+        )
+        let session = try await sessions.open(clerk)
         logger.info(
             "signed in",
             metadata: [

@@ -21,7 +21,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     /// The HTTP form of any error: the same mapping the CLI uses for its exit statuses.
     /// Invalid input and unknown records are 400/404, refused sign-ins 401, missing permissions or approvals 403,
-    /// conflicts with the stored state 409. Anything else is a 500 with no details (they go to the log).
+    /// conflicts with the stored state 409, too many wrong PINs 429 with `Retry-After`. Anything else is a 500 with no details (they go to the log).
     static func from(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: return error
@@ -32,6 +32,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             case .authenticationFailed: return APIError(.unauthorized, error.description)
             case .notPermitted, .approvalRequired: return APIError(.forbidden, error.description)
             case .conflict: return APIError(.conflict, error.description)
+            case .throttled(_, let seconds):
+                return APIError(.tooManyRequests, error.description, headers: [.retryAfter: String(seconds)])
             }
         default:
             if let full = StoreErrors.diskFull(error) { return APIError(.serviceUnavailable, full) }

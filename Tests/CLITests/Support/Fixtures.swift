@@ -445,7 +445,9 @@ enum DatabaseSnapshot {
             for table in try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            ) {
+            )
+            // Wrong PINs are recorded on purpose, refused command or not (the throttle, the managers' list).
+            where table != "pinFailure" {
                 tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier)").map(
                     \.description
                 ).sorted()

@@ -20,20 +20,50 @@ final class ServerFixture: Sendable {
     let path: String
     let store: Store
     let server: APIServer
+    /// Whether this fixture's database file goes with it (a restarted server leaves it to the first fixture).
+    private let ownsFile: Bool
 
-    private init(path: String, store: Store, server: APIServer) {
+    private init(path: String, store: Store, server: APIServer, ownsFile: Bool = true) {
         self.path = path
         self.store = store
         self.server = server
+        self.ownsFile = ownsFile
     }
 
     deinit {
+        guard ownsFile else { return }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
+    /// A new Store and APIServer over the same database file, as after a restart of `vetpos serve`.
+    func restarted(
+        sessions: (@Sendable (Store) -> Sessions)? = nil,
+        clock: (@Sendable () -> Int64)? = nil,
+        logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws -> ServerFixture {
+        let store = try Self.store(path, clock: clock)
+        return ServerFixture(
+            path: path,
+            store: store,
+            server: APIServer(
+                store: store,
+                sessions: sessions?(store),
+                logger: logger,
+                printer: FakeReceiptPrinter(queues: ["RECEIPT"])
+            ),
+            ownsFile: false
+        )
+    }
+
+    /// A Store over `path`, on `clock` (milliseconds since 1970) when given.
+    static func store(_ path: String, clock: (@Sendable () -> Int64)?) throws -> Store {
+        guard let clock else { return try Store(path: path, pinHasher: hasher) }
+        return try Store(path: path, pinHasher: hasher, clock: clock)
+    }
+
     static func make(
-        sessions: Sessions = Sessions(),
-        throttle: SignInThrottle = SignInThrottle(),
+        sessions: (@Sendable (Store) -> Sessions)? = nil,
+        clock: (@Sendable () -> Int64)? = nil,
         logger: Logger = Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         // In process, receipts go to an in-memory print server, never to a real one.
         printer: any ReceiptPrinter = FakeReceiptPrinter(queues: ["RECEIPT"])
@@ -42,15 +72,14 @@ final class ServerFixture: Sendable {
             "vetpos-api-\(UUID().uuidString).sqlite"
         )
         .path
-        let store = try Store(path: path, pinHasher: hasher)
+        let store = try store(path, clock: clock)
         try await seed(store)
         return ServerFixture(
             path: path,
             store: store,
             server: APIServer(
                 store: store,
-                sessions: sessions,
-                throttle: throttle,
+                sessions: sessions?(store),
                 logger: logger,
                 printer: printer
             )
@@ -85,8 +114,9 @@ final class ServerFixture: Sendable {
         try await app.test(.router) { client in try await body(API(client: client)) }
     }
 
-    /// Every row of every table, read through a connection of its own.
-    func snapshot() async throws -> [String: [[String]]] {
+    /// Every row of every table, read through a connection of its own. Wrong PINs (`pinFailure`) are recorded on
+    /// purpose and sign-ins and use change `session`, so both are left out unless `excluding` says otherwise.
+    func snapshot(excluding: Set<String> = ["pinFailure", "session"]) async throws -> [String: [[String]]] {
         var configuration = Configuration()
         configuration.readonly = true
         let connection = try DatabaseQueue(path: path, configuration: configuration)
@@ -96,7 +126,7 @@ final class ServerFixture: Sendable {
                 db,
                 sql: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
-            for name in names {
+            for name in names where !excluding.contains(name) {
                 let order = (1...(try db.columns(in: name).count)).map(String.init).joined(separator: ", ")
                 tables[name] = try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY \(order)").map {
                     $0.databaseValues.map(\.description)
