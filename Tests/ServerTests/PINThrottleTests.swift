@@ -18,9 +18,13 @@ import Testing
         )
     }
 
+    /// The store's clock stands still in these tests: a loaded machine must not let a backoff run out between two
+    /// requests of one test.
+    static let standstill: @Sendable () -> Int64 = { 1_773_000_000_000 }
+
     @Test("20 wrong approval PINs from one session back off with 429 and Retry-After; the right PIN works elsewhere")
     func wrongApprovalPINsBackOffPerTerminal() async throws {
-        let fixture = try await ServerFixture.make()
+        let fixture = try await ServerFixture.make(clock: Self.standstill)
         try await fixture.test { api in
             let csr = try await api.signIn("CSR", terminal: "FRONT-1")
             let relief = try await api.signIn("CSR2", terminal: "FRONT-2")
@@ -60,7 +64,7 @@ import Testing
 
     @Test("a right PIN clears the pair's failures (they stay listed as cleared)")
     func aRightPINClearsThePair() async throws {
-        let fixture = try await ServerFixture.make()
+        let fixture = try await ServerFixture.make(clock: Self.standstill)
         try await fixture.test { api in
             let csr = try await api.signIn("CSR", terminal: "FRONT-1")
             for _ in 1...2 { #expect(try await Self.checkout(api, token: csr, managerPIN: "1111").status == 401) }

@@ -134,7 +134,8 @@ import FoundationNetworking
                     + #""authCode": "AB12CD", "terminalId": "PAX-1"}]}"#
             )
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Long enough for the request to reach the server on a loaded machine, well within the second of bcrypt.
+        try await Task.sleep(for: .milliseconds(700))
         #expect(process.isRunning, "the checkout finished before the signal; the test proves nothing")
         process.terminate()  // SIGTERM
         let result = try await checkout.value

@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func wrongPINIs401ThenBacksOffWith429PerEmployeeAndTerminal() async throws {
-        let fixture = try await ServerFixture.make()
+        let fixture = try await ServerFixture.make(clock: PINThrottleTests.standstill)
         try await fixture.test { api in
             let wrong = #"{"employee": "CSR", "pin": "9999", "terminal": "FRONT-1"}"#
             for attempt in 1...3 {
