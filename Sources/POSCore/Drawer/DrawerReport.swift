@@ -81,6 +81,8 @@ public struct DrawerReport: Hashable, Sendable, Codable {
     public var approvedBy: String?
     /// Corrections recorded in later sessions for this one.
     public var laterAdjustments: [DrawerEvent]
+    /// The journal's head when the session was closed (the Z report), so the paper report anchors the journal too.
+    public var journalHead: JournalHead?
     public var denominations: [Denomination]
 
     public init(
@@ -249,6 +251,7 @@ public struct DrawerReport: Hashable, Sendable, Codable {
         for adjustment in laterAdjustments {
             row("Later adjustment: \(adjustment.reason ?? "")", adjustment.amount.formatted)
         }
+        if kind == .z, let journalHead { out.append("Journal: \(journalHead.text)") }
         return out.joined(separator: "\n") + "\n"
     }
 }
