@@ -11,7 +11,7 @@ import Testing
     static func day(_ f: StoreFixture) async throws {
         try await JournalTests.activity(f)
         _ = try await f.movement(.paidOut, "12.34", reason: "postage")
-        _ = try await f.movement(.paidIn, "20.00", reason: "change fund")
+        _ = try await f.movement(.paidIn, "20.00", reason: "change from the bank")
         _ = try await f.checkout("OWNER", [f.line("REX", "EXAM")], payments: [f.cash(.dollars("124.00"))])
     }
 
@@ -74,6 +74,7 @@ import Testing
         try await Self.day(f)
         let entries = try await f.store.journalEntries(limit: 1000)
         let target = try #require(entries.last { $0.kind == "payment.received" && $0.payload.contains("124.00") })
+        // The reviewer's attack: the payment's amount, its journal entry rewritten to match and the chain recomputed.
         let raw = try f.rawConnection()
         try await raw.write { db in
             for trigger in ["journalNoUpdate", "paymentNoUpdate"] { try db.execute(sql: "DROP TRIGGER \(trigger)") }
@@ -106,7 +107,7 @@ import Testing
                 )
             }
             try db.execute(
-                sql: "UPDATE payment SET amount = 100, tendered = 100 WHERE amount = 12400"
+                sql: "UPDATE payment SET amount = 100, tendered = 100 + change WHERE tendered = 12400"
             )
         }
         // The chain alone verifies again: only the anchors and the triggers tell.
@@ -125,16 +126,18 @@ import Testing
     @Test func anEditedPaymentRowIsNamedWithItsColumnAndBothValues() async throws {
         let f = try await StoreFixture.make()
         try await Self.day(f)
-        let payment = try #require(
+        let (payment, amount) = try #require(
             try await f.rawConnection().read { db in
-                try Int64.fetchOne(db, sql: "SELECT number FROM payment WHERE amount = 12400")
+                try Row.fetchOne(db, sql: "SELECT number, amount FROM payment WHERE tendered = 12400").map {
+                    ($0["number"] as Int64, $0["amount"] as Int64)
+                }
             }
         )
         let raw = try f.rawConnection()
         try await raw.write { db in
             try db.execute(sql: "DROP TRIGGER paymentNoUpdate")
             try db.execute(
-                sql: "UPDATE payment SET amount = 2400, tendered = 2400 WHERE number = ?",
+                sql: "UPDATE payment SET amount = amount - 1000, tendered = tendered - 1000 WHERE number = ?",
                 arguments: [payment]
             )
         }
@@ -142,8 +145,9 @@ import Testing
         let audit = try await f.store.auditJournal()
         #expect(
             audit.findings.contains {
-                $0.hasPrefix("payment \(payment), amount: the table says 24.00, journal entry ")
-                    && $0.hasSuffix(" says 124.00")
+                $0.hasPrefix(
+                    "payment \(payment), amount: the table says \(Money(minorUnits: amount - 1000)), journal entry "
+                ) && $0.hasSuffix(" says \(Money(minorUnits: amount))")
             },
             "\(audit.findings)"
         )
