@@ -136,28 +136,38 @@ enum JournalAuditor {
 
     // MARK: - Triggers
 
-    /// Every trigger the applied migrations create, by name, with its SQL: from a scratch in-memory database migrated
-    /// as far, once per migration.
-    static func expectedTriggers(upTo migration: String) throws -> [String: String] {
-        if let known = triggerCache.withLock({ $0[migration] }) { return known }
+    /// For every known migration: the triggers of a database migrated up to it (name → SQL), and the names of those
+    /// it created itself. From a scratch in-memory database, once.
+    static func triggersByMigration() throws -> [String: (all: [String: String], own: Set<String>)] {
+        if let known = triggerCache.withLock({ $0 }) { return known }
         let queue = try DatabaseQueue()
-        try Schema.migrator.migrate(queue, upTo: migration)
-        let triggers = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-                .reduce(into: [String: String]()) { $0[$1["name"]] = $1["sql"] }
+        var result: [String: (all: [String: String], own: Set<String>)] = [:]
+        var previous: [String: String] = [:]
+        for migration in Schema.migrator.migrations {
+            try Schema.migrator.migrate(queue, upTo: migration)
+            let all = try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+                    .reduce(into: [String: String]()) { $0[$1["name"]] = $1["sql"] }
+            }
+            result[migration] = (all, Set(all.filter { previous[$0.key] != $0.value }.keys))
+            previous = all
         }
-        triggerCache.withLock { $0[migration] = triggers }
-        return triggers
+        triggerCache.withLock { $0 = result }
+        return result
     }
 
-    private static let triggerCache = Mutex<[String: [String: String]]>([:])
+    private static let triggerCache = Mutex<[String: (all: [String: String], own: Set<String>)]?>(nil)
 
+    /// The triggers the applied migrations created (a database that skipped one lacks its triggers legitimately, and
+    /// gains them when it is next opened) must all be there, each with the schema's SQL.
     static func triggerFindings(_ db: Database) throws -> [String] {
         guard try db.tableExists("grdb_migrations"),
-            let last = try Schema.migrator.appliedMigrations(db).last,
-            Schema.migrator.migrations.contains(last)
+            let last = try Schema.migrator.appliedMigrations(db).last
         else { return [] }
-        let expected = try expectedTriggers(upTo: last)
+        let known = try triggersByMigration()
+        let applied = try Schema.migrator.appliedMigrations(db)
+        let own = applied.reduce(into: Set<String>()) { $0.formUnion(known[$1]?.own ?? []) }
+        let expected = (known[last]?.all ?? [:]).filter { own.contains($0.key) }
         let present = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
             .reduce(into: [String: String]()) { $0[$1["name"]] = $1["sql"] }
         var findings: [String] = []
