@@ -247,10 +247,11 @@ extension Backups {
         guard rename(partial, target) == 0 else {
             throw POSError.conflict("cannot rename \(partial) to \(target)")
         }
-        // The anchors of the replaced database are kept aside with it; a fresh file starts at the restored head.
+        // The replaced database's anchors are kept aside (`DB.anchors.replaced-…`); a fresh file starts at the restored
+        // head.
         let anchors = JournalAnchors.path(forDatabase: target)
         if fileManager.fileExists(atPath: anchors) {
-            _ = rename(anchors, (replaced ?? target + ".replaced-" + stamp(now)) + JournalAnchors.suffix)
+            _ = rename(anchors, anchors + ".replaced-" + stamp(now))
         }
         try JournalAnchors.start(
             anchors,
