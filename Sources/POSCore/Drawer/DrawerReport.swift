@@ -248,10 +248,11 @@ public struct DrawerReport: Hashable, Sendable, Codable {
             out.append("  " + deposit.text(denominations))
         }
         if let closeNote { out.append("Note: \(closeNote)" + (approvedBy.map { " (approved by \($0))" } ?? "")) }
+        // The journal's head at the close, before later adjustments (which are appended below what was printed).
+        if kind == .z, let journalHead { out.append("Journal: \(journalHead.text)") }
         for adjustment in laterAdjustments {
             row("Later adjustment: \(adjustment.reason ?? "")", adjustment.amount.formatted)
         }
-        if kind == .z, let journalHead { out.append("Journal: \(journalHead.text)") }
         return out.joined(separator: "\n") + "\n"
     }
 }
