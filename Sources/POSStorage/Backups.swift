@@ -10,8 +10,11 @@ public struct DatabaseFacts: Codable, Sendable, Equatable {
     public var journalEntries: Int64
     /// The hash of the last journal entry (the genesis hash when there is none).
     public var journalHead: String
-    /// Where the chain breaks, when it does.
+    /// The first finding of the journal's verification (``JournalAudit``): a broken chain, a head recorded outside
+    /// the database that the chain no longer has, a money row that differs from its entry, a missing trigger.
     public var journalProblem: String?
+    /// Every finding.
+    public var journalFindings: [String] = []
     public var lastEntry: JournalMark?
     /// Every table's row count, by table name.
     public var rowCounts: [String: Int]
@@ -98,7 +101,7 @@ public enum Backups {
     }
 
     /// Every table's rows, the journal and the migrations of an open database.
-    static func facts(_ db: Database) throws -> DatabaseFacts {
+    static func facts(_ db: Database, anchors: [JournalAnchor] = []) throws -> DatabaseFacts {
         let tables = try String.fetchAll(
             db,
             sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
@@ -111,21 +114,24 @@ public enum Backups {
         let migrations =
             tables.contains("grdb_migrations")
             ? try Schema.migrator.appliedMigrations(db) : []
-        var verifier = JournalVerifier()
         var last: DatabaseFacts.JournalMark?
+        var audit: JournalAudit?
         if tables.contains("journal") {
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY sequence")
-            while let row = try cursor.next() {
-                let entry = Store.journalEntry(row)
-                verifier.check(entry)
-                last = .init(sequence: entry.sequence, atMillis: entry.atMillis, kind: entry.kind)
+            // The full verification: chain, anchors, money rows against their entries, triggers.
+            audit = try JournalAuditor.audit(db, anchors: anchors, anchorsPath: "")
+            if let row = try Row.fetchOne(
+                db,
+                sql: "SELECT sequence, at, kind FROM journal ORDER BY sequence DESC LIMIT 1"
+            ) {
+                last = .init(sequence: row["sequence"], atMillis: row["at"], kind: row["kind"])
             }
         }
         return DatabaseFacts(
             migrations: migrations,
-            journalEntries: verifier.count,
-            journalHead: verifier.lastHash,
-            journalProblem: verifier.problem,
+            journalEntries: audit?.entries ?? 0,
+            journalHead: audit?.head ?? JournalChain.genesis,
+            journalProblem: audit?.findings.first,
+            journalFindings: audit?.findings ?? [],
             lastEntry: last,
             rowCounts: counts
         )
@@ -159,10 +165,13 @@ public enum Backups {
         do {
             // The copy and the counts it is checked against come from the same read transaction (one snapshot).
             var sourceFacts: DatabaseFacts?
+            // Heads in the source's anchor file were committed before the snapshot below, so it must hold them all.
+            let anchors = JournalAnchors.read(JournalAnchors.path(forDatabase: sourcePath))
+            if let problem = anchors?.problems.first { throw BackupVerificationError(file: final, reason: problem) }
             let copy = try DatabaseQueue(path: partial)
             try copy.writeWithoutTransaction { destination in
                 try source.read { db in
-                    sourceFacts = try facts(db)
+                    sourceFacts = try facts(db, anchors: anchors?.anchors ?? [])
                     try db.backup(to: destination)
                 }
                 // One self-contained file: no -wal beside it to lose when it is copied elsewhere. The copied header
@@ -205,6 +214,7 @@ public enum Backups {
     /// Why a copy's facts differ from the source's at the copy, or nil when they are equal and sound.
     static func mismatch(_ copy: DatabaseFacts, integrity: String, expected: DatabaseFacts) -> String? {
         if integrity != "ok" { return "integrity check: \(integrity)" }
+        if let problem = expected.journalProblem { return "the source's journal: \(problem)" }
         if let problem = copy.journalProblem { return "journal: \(problem)" }
         if copy.journalEntries != expected.journalEntries || copy.journalHead != expected.journalHead {
             return "journal has \(copy.journalEntries) entries, the source had \(expected.journalEntries)"

@@ -203,7 +203,8 @@ extension Backups {
     /// Puts a backup in place of the database at `target`: the backup is verified first (record, integrity, journal
     /// chain) and a live database whose journal is ahead of the backup's (more entries, or another hash at the
     /// backup's last entry) is kept unless `force`. The replaced database is checkpointed and moved aside as
-    /// `TARGET.replaced-YYYYMMDD-HHMMSS`; the backup is copied under a temporary name, then renamed, mode 0640.
+    /// `TARGET.replaced-YYYYMMDD-HHMMSS`; the backup is copied under a temporary name, then renamed, mode 0640. Its
+    /// anchor file goes aside with it and a fresh one starts with the restored journal's head.
     public static func restore(backup: String, to target: String, force: Bool, now: Int64) throws -> RestoreResult {
         let (facts, record) = try verify(backup)
         let fileManager = FileManager.default
@@ -246,6 +247,18 @@ extension Backups {
         guard rename(partial, target) == 0 else {
             throw POSError.conflict("cannot rename \(partial) to \(target)")
         }
+        // The replaced database's anchors are kept aside (`DB.anchors.replaced-…`); a fresh file starts at the restored
+        // head.
+        let anchors = JournalAnchors.path(forDatabase: target)
+        if fileManager.fileExists(atPath: anchors) {
+            _ = rename(anchors, anchors + ".replaced-" + stamp(now))
+        }
+        try JournalAnchors.start(
+            anchors,
+            head: facts.lastEntry.map {
+                JournalAnchor(sequence: $0.sequence, hash: facts.journalHead, atMillis: now)
+            }
+        )
         let (lastZ, timeZone) = try lastZReport(target)
         return RestoreResult(
             backup: backup,

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import POSCore
+import Synchronization
 
 extension Store {
     /// Runs a mutating command once per client-generated id.
@@ -108,6 +109,8 @@ extension Store {
                 """,
             arguments: [sequence, at, kind, clerk.employee.id, clerk.terminal, subject, json, previous, hash]
         )
+        // Written to the anchor file once the transaction commits (``transaction(_:)``).
+        pendingHead.withLock { $0 = JournalAnchor(sequence: sequence, hash: hash, atMillis: at) }
     }
 
     static func journalEntry(_ row: Row) -> JournalEntry {

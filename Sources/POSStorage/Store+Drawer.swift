@@ -847,7 +847,7 @@ extension Store {
             later += try drawerEvents(event["session"], db).filter { $0.correctsSession == id }
         }
         let zNumber: Int? = row["zNumber"]
-        return DrawerReport(
+        var report = DrawerReport(
             kind: state == .closed ? .z : .x,
             clinic: clinic.clinicName,
             drawer: drawer,
@@ -878,5 +878,16 @@ extension Store {
             laterAdjustments: Array(Set(later)).sorted { $0.atMillis < $1.atMillis },
             denominations: denominations
         )
+        // The Z report carries the journal's head at the close: its entry, so every reprint shows the same head.
+        if state == .closed,
+            let head = try Row.fetchOne(
+                cached: db,
+                sql: "SELECT sequence, hash FROM journal WHERE kind = 'drawer.closed' AND subject = ? LIMIT 1",
+                arguments: ["drawer session \(id)"]
+            )
+        {
+            report.journalHead = JournalHead(sequence: head["sequence"], hash: head["hash"])
+        }
+        return report
     }
 }

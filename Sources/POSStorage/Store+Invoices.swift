@@ -144,7 +144,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(payment.number)",
                     at: at,
-                    payload: payment
+                    payload: JournaledPayment(payment, invoice: number)
                 )
             }
             return view
@@ -229,7 +229,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(number)",
                     at: at,
-                    payload: try Self.paymentRecord(number, db)!.view
+                    payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: request.invoice)
                 )
             }
             return try Self.invoiceView(request.invoice, db)
@@ -295,7 +295,7 @@ extension Store {
                 by: clerk,
                 subject: "payment \(number)",
                 at: at,
-                payload: try Self.paymentRecord(number, db)!.view
+                payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: original.invoice)
             )
             guard let invoice = original.invoice else {
                 throw POSError.conflict("payment \(original.number) has no invoice")
@@ -358,7 +358,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(number)",
                     at: at,
-                    payload: try Self.paymentRecord(number, db)!.view
+                    payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: request.invoice)
                 )
             }
             try db.executeCached(
@@ -784,6 +784,26 @@ extension Store {
 }
 
 /// What the journal keeps of a posted invoice.
+/// A payment as the journal keeps it: the invoice's payment view plus the invoice it belongs to (entries written
+/// before the invoice was added lack it; `journal verify` then finds the invoice from the checkout's entries).
+struct JournaledPayment: Encodable {
+    var payment: InvoiceView.Payment
+    var invoice: Int64?
+
+    init(_ payment: InvoiceView.Payment, invoice: Int64?) {
+        self.payment = payment
+        self.invoice = invoice
+    }
+
+    enum CodingKeys: String, CodingKey { case invoice }
+
+    func encode(to encoder: any Encoder) throws {
+        try payment.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(invoice, forKey: .invoice)
+    }
+}
+
 struct PostedSummary: Encodable {
     var client: String
     var lines: Int

@@ -12,6 +12,8 @@ public final class Store: Sendable {
     let pinHasher: any PINHasher
     let now: @Sendable () -> Int64
     public let path: String
+    /// The journal head appended by the transaction in progress, written to the anchor file once it commits.
+    let pendingHead = Mutex<JournalAnchor?>(nil)
 
     /// Opens (creating and migrating if needed) the database at `path`.
     ///
@@ -38,6 +40,11 @@ public final class Store: Sendable {
         // the -wal and -shm files the same mode.
         if path != ":memory:", !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640])
+            // Anchors left by a database that was at this path before belong to it, not to the new one.
+            let anchors = JournalAnchors.path(forDatabase: path)
+            if FileManager.default.fileExists(atPath: anchors) {
+                _ = rename(anchors, anchors + ".orphaned-" + Backups.stamp(clock()))
+            }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets the writer to synchronous=NORMAL after prepareDatabase when it enables WAL; a checkout
@@ -55,15 +62,41 @@ public final class Store: Sendable {
         try Schema.migrator.migrate(pool)
     }
 
-    /// Runs `body` in one immediate write transaction: all of it is stored, or none.
+    /// Runs `body` in one immediate write transaction: all of it is stored, or none. When it appended to the journal,
+    /// the new head is then appended to the anchor file (``JournalAnchors``), still on the writer, so the file's heads
+    /// follow the commits' order. Every journaled write goes through here.
     func transaction<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { db in
             var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
+            pendingHead.withLock { $0 = nil }
+            do {
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+            } catch {
+                pendingHead.withLock { $0 = nil }
+                throw error
             }
-            return result!
+            if let head = pendingHead.withLock({ value -> JournalAnchor? in
+                defer { value = nil }
+                return value
+            }) {
+                anchor(head)
+            }
+            guard let result else { throw POSError.conflict("the transaction returned nothing") }
+            return result
+        }
+    }
+
+    /// Appends a committed head to the anchor file. The commit stands whatever happens here: a failure is reported
+    /// on stderr and the next command's head covers it (verification accepts a file that is behind the chain).
+    func anchor(_ head: JournalAnchor) {
+        guard path != ":memory:", !path.isEmpty else { return }
+        do {
+            try JournalAnchors.append([head], to: JournalAnchors.path(forDatabase: path))
+        } catch {
+            FileHandle.standardError.write(Data("vetpos: warning: journal anchor not written: \(error)\n".utf8))
         }
     }
 

@@ -65,7 +65,7 @@ final class StoreFixture: Sendable {
     }
 
     deinit {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal", "-shm", ".anchors"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Local wall-clock time of a business day, in milliseconds since 1970.

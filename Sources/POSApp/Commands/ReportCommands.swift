@@ -42,17 +42,25 @@ struct JournalCommand: AsyncParsableCommand {
 
     struct Verify: VetPOSCommandBody {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the chain; exit 5 if any entry was altered, removed or reordered."
+            abstract: "Recompute the chain, compare it with the heads recorded outside the database and the money rows "
+                + "with their entries; exit 5 on any finding."
         )
         @OptionGroup var database: DatabaseOptions
+        @Option(help: "Also compare with this backup's verification record (BACKUP or BACKUP.verified).")
+        var backup: String?
 
         func execute() async throws {
-            let result = try await database.openStore().verifyJournal()
-            if let problem = result.problem {
-                FileHandle.standardError.write(Data("vetpos: journal does NOT verify: \(problem)\n".utf8))
+            let result = try await database.openStore().auditJournal(backupRecord: backup)
+            for warning in result.warnings {
+                FileHandle.standardError.write(Data("vetpos: warning: \(warning)\n".utf8))
+            }
+            if !result.verified {
+                for finding in result.findings {
+                    FileHandle.standardError.write(Data("vetpos: journal does NOT verify: \(finding)\n".utf8))
+                }
                 throw ExitCode(5)
             }
-            print("journal verified: \(result.count) entries, head \(result.lastHash)")
+            print("journal verified: \(result.entries) entries, head \(result.head)")
         }
     }
 

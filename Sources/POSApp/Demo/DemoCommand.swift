@@ -56,10 +56,13 @@ struct DemoCommand: VetPOSCommandBody {
         print("")
         print(try await store.dayReport(day).text, terminator: "")
         try await morning.settleAndReconcile(day: day, folder: URL(fileURLWithPath: path).deletingLastPathComponent())
-        let journal = try await store.verifyJournal()
+        let journal = try await store.auditJournal()
         print("")
         print(
-            "Journal: \(journal.count) entries, chain \(journal.problem == nil ? "verified" : "BROKEN: \(journal.problem!)")."
+            "Journal: \(journal.entries) entries, "
+                + (journal.findings.first.map { "BROKEN: \($0)" }
+                    ?? "chain verified (recorded heads and money rows too)")
+                + "."
         )
         print("Database: \(path)")
         print("Try: vetpos report day --db \(path) --date \(day) --format json")

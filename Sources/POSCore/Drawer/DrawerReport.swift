@@ -81,6 +81,8 @@ public struct DrawerReport: Hashable, Sendable, Codable {
     public var approvedBy: String?
     /// Corrections recorded in later sessions for this one.
     public var laterAdjustments: [DrawerEvent]
+    /// The journal's head when the session was closed (the Z report), so the paper report anchors the journal too.
+    public var journalHead: JournalHead?
     public var denominations: [Denomination]
 
     public init(
@@ -246,6 +248,8 @@ public struct DrawerReport: Hashable, Sendable, Codable {
             out.append("  " + deposit.text(denominations))
         }
         if let closeNote { out.append("Note: \(closeNote)" + (approvedBy.map { " (approved by \($0))" } ?? "")) }
+        // The journal's head at the close, before later adjustments (which are appended below what was printed).
+        if kind == .z, let journalHead { out.append("Journal: \(journalHead.text)") }
         for adjustment in laterAdjustments {
             row("Later adjustment: \(adjustment.reason ?? "")", adjustment.amount.formatted)
         }

@@ -38,6 +38,20 @@ public struct JournalEntry: Hashable, Sendable {
     }
 }
 
+/// A journal head as printed on paper: the entry's sequence and hash.
+public struct JournalHead: Hashable, Sendable, Codable {
+    public var sequence: Int64
+    public var hash: String
+
+    public init(sequence: Int64, hash: String) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+
+    /// `entry 1234 · 9f3a…c2`: enough of the hash to compare by eye with `vetpos journal show`.
+    public var text: String { "entry \(sequence) · \(hash.prefix(4))…\(hash.suffix(2))" }
+}
+
 public enum JournalChain {
     /// The previous hash of the first entry.
     public static let genesis = String(repeating: "0", count: 64)

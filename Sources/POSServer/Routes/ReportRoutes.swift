@@ -105,19 +105,23 @@ extension APIServer {
         },
         Route(.get, "/api/journal/verify", .signedIn(anyOf: [.verifyJournal]), "Recompute the journal's hash chain") {
             call in
-            let result = try await call.store.verifyJournal()
+            let result = try await call.store.auditJournal()
             struct Verification: Encodable {
                 var verified: Bool
                 var entries: Int64
                 var head: String
                 var problem: String?
+                var findings: [String]
+                var warnings: [String]
             }
             return try Reply.json(
                 Verification(
-                    verified: result.problem == nil,
-                    entries: result.count,
-                    head: result.lastHash,
-                    problem: result.problem
+                    verified: result.verified,
+                    entries: result.entries,
+                    head: result.head,
+                    problem: result.findings.first,
+                    findings: result.findings,
+                    warnings: result.warnings
                 )
             )
         },

@@ -183,7 +183,7 @@ actor SeededTemplate {
     func copy(_ label: String) async throws -> Sandbox {
         let template = try await sandbox()
         let sandbox = try Sandbox(label)
-        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: template.db + suffix) {
+        for suffix in ["", "-wal", ".anchors"] where FileManager.default.fileExists(atPath: template.db + suffix) {
             try FileManager.default.copyItem(atPath: template.db + suffix, toPath: sandbox.db + suffix)
         }
         return sandbox
