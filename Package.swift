@@ -15,6 +15,7 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 // The clinic's certificate authority and the server's certificate (HTTPS by default): X509 on swift-crypto's P-256,
 // served through swift-nio-ssl (HummingbirdTLS), which HummingbirdTesting already builds.
 let tls: [Target.Dependency] = [
+    .product(name: "HummingbirdCore", package: "hummingbird"),
     .product(name: "HummingbirdTLS", package: "hummingbird"),
     .product(name: "NIOSSL", package: "swift-nio-ssl"),
     .product(name: "X509", package: "swift-certificates"),

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -91,7 +92,8 @@ public struct APIServer: Sendable {
     ) throws -> some ApplicationProtocol {
         Application(
             router: router(),
-            server: try tls.map { try .tls(.http1(), tlsConfiguration: try $0.serverConfiguration()) } ?? .http1(),
+            server: try tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.serverConfiguration()) }
+                ?? HTTPServerBuilder.http1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "VetPOS"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -1,10 +1,11 @@
 import Foundation
-import POSServer
 import POSStorage
 import POSTestSupport
 import SwiftASN1
 import Testing
 import X509
+
+@testable import POSServer
 
 /// HTTPS by default: the clinic's certificate authority and server certificate (ClinicTLS), and the real
 /// `vetpos serve` over HTTPS, reached with curl trusting the clinic's authority (and refused without it).
@@ -31,11 +32,10 @@ import X509
         _ leaf: Certificate,
         trusting authority: Certificate,
         host: String? = nil,
-        ip: String? = nil,
-        at time: Date = Date()
+        ip: String? = nil
     ) async -> Bool {
         var verifier = Verifier(rootCertificates: CertificateStore([authority])) {
-            RFC5280Policy(validationTime: time)
+            RFC5280Policy()
             ServerIdentityPolicy(serverHostname: host, serverIP: ip)
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore())
@@ -68,11 +68,13 @@ import X509
         #expect(tls.authorityFingerprint == (try ClinicTLS.fingerprint(authority)))
         #expect(tls.authorityFingerprint.count == 32 * 3 - 1)
 
-        // The server certificate: the chain file holds it then the authority.
-        let chain = try String(contentsOfFile: dir + "/server.crt", encoding: .utf8)
-        let certificates = try PEMDocument.parseMultiple(pemString: chain).map { try Certificate(pemDocument: $0) }
-        #expect(certificates.count == 2 && certificates[1] == authority)
-        let leaf = try #require(certificates.first)
+        // The server certificate (server.crt), sent with the authority after it.
+        let file = try String(contentsOfFile: dir + "/server.crt", encoding: .utf8)
+        let leaf = try Certificate(pemEncoded: file)
+        let certificates = try PEMDocument.parseMultiple(pemString: tls.serverCertificatePEM).map {
+            try Certificate(pemDocument: $0)
+        }
+        #expect(certificates == [leaf, authority])
         #expect(try leaf.extensions.basicConstraints == .notCertificateAuthority)
         #expect(try leaf.extensions.extendedKeyUsage == (try ExtendedKeyUsage([.serverAuth])))
         let usage = try #require(try leaf.extensions.keyUsage)

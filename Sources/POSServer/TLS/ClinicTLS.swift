@@ -217,7 +217,7 @@ public struct ClinicTLS: Sendable {
     ) throws -> Certificate {
         let publicKey = Certificate.PublicKey(key.publicKey)
         let authorityKeyID =
-            (try? authority.certificate.extensions.subjectKeyIdentifier)??.keyIdentifier
+            (try? authority.certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
             ?? SubjectKeyIdentifier(hash: authority.certificate.publicKey).keyIdentifier
         let extensions = try Certificate.Extensions {
             Critical(BasicConstraints.notCertificateAuthority)
