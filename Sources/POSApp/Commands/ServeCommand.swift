@@ -96,7 +96,7 @@ struct ServeCommand: VetPOSCommandBody {
         let host = host
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.application(host: host, port: port, tls: certificates) { bound in
-            let shown = host.contains(":") ? "[\(host)]" : host
+            let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
             var lines = ""
             if certificates == nil {
                 lines +=
