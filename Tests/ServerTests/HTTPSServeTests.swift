@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
 import POSStorage
 import POSTestSupport
 import SwiftASN1
@@ -143,6 +146,29 @@ import X509
         #expect(!names.ipAddresses.contains("0.0.0.0"))
         #expect(names.ipAddresses.allSatisfy { !$0.hasPrefix("127.") || $0 == "127.0.0.1" })
         #expect(ServerNames.thisMachine(listeningOn: "10.1.2.3").ipAddresses.contains("10.1.2.3"))
+    }
+
+    @Test func theAuthorityIsOfferedWithoutASessionAndOnlyWhenThereIsOne() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { api in
+            let none = try await api.get("/ca.crt", token: nil)
+            #expect(none.status == 404, "plain HTTP has no authority to offer: \(none)")
+        }
+        let folder = try Self.scratchFolder("tls-route")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tls = try ClinicTLS.prepare(folder: folder, names: Self.names)
+        let server = APIServer(
+            store: fixture.store,
+            logger: Logger(label: "vetpos.test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            authorityCertificate: tls.authorityPEM
+        )
+        try await Application(router: server.router()).test(.router) { client in
+            let reply = try await API(client: client).get("/ca.crt", token: nil)
+            #expect(reply.status == 200)
+            #expect(reply.headers[.contentType] == "application/x-x509-ca-cert")
+            #expect(reply.text == tls.authorityPEM)
+            #expect(!reply.text.contains("PRIVATE KEY"))
+        }
     }
 
     // MARK: The real server
