@@ -12,6 +12,16 @@ let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let bcrypt: Target.Dependency = .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+// The clinic's certificate authority and the server's certificate (HTTPS by default): X509 on swift-crypto's P-256,
+// served through swift-nio-ssl (HummingbirdTLS), which HummingbirdTesting already builds.
+let tls: [Target.Dependency] = [
+    .product(name: "HummingbirdCore", package: "hummingbird"),
+    .product(name: "HummingbirdTLS", package: "hummingbird"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    .product(name: "X509", package: "swift-certificates"),
+    .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "SwiftASN1", package: "swift-asn1"),
+]
 
 let package = Package(
     name: "VetPOS",
@@ -31,6 +41,10 @@ let package = Package(
         // One trait only: two or more trigger SwiftPM 6.3's random rebuilds (docs/STACK.md §8).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // The domain: money, catalog, invoices, discounts, tax, payments, journal. No dependencies at all.
@@ -55,7 +69,7 @@ let package = Package(
             dependencies: [
                 "POSCore", "POSReports", "POSServices", "POSStorage", "POSSecurity", "POSDevices", "POSReceipts",
                 hummingbird, logging,
-            ],
+            ] + tls,
             resources: [.copy("OpenAPI/openapi.json"), .copy("Web/Static")],
             swiftSettings: strict
         ),
@@ -131,7 +145,7 @@ let package = Package(
                 "POSServer", "POSServices", "POSStorage", "POSSecurity", "POSDevices", "POSTestSupport", hummingbird,
                 grdb,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
+            ] + tls,
             swiftSettings: strict
         ),
     ]

@@ -68,10 +68,15 @@ env_file_text() {
 # need that folder in ReadWritePaths= (systemctl edit vetpos.service vetpos-backup.service).
 VETPOS_DB=/var/lib/vetpos/vetpos.sqlite
 VETPOS_BACKUPS=/var/backups/vetpos
-# Where the server listens: 0.0.0.0 for the clinic's network, 127.0.0.1 for this machine only.
+# Where the server listens: 0.0.0.0 for the clinic's network, 127.0.0.1 for this machine only. It serves HTTPS with
+# the clinic's own certificate authority, created on first start in /var/lib/vetpos/tls (beside the database; or
+# VETPOS_TLS=FOLDER, which must then be in ReadWritePaths=): install https://THIS-MACHINE:PORT/ca.crt on each terminal
+# as a trusted root once (README: Serving the front desk). `journalctl -u vetpos` shows its SHA-256 fingerprint.
 VETPOS_HOST=0.0.0.0
 VETPOS_PORT=8080
-# More `vetpos serve` options, separated by spaces, e.g. --scanner FRONT-1 --idle-minutes 30
+# More `vetpos serve` options, separated by spaces, e.g. --scanner FRONT-1 --idle-minutes 30. Plain HTTP
+# (--insecure-http) sends PINs and session tokens readable over the network; on 0.0.0.0 it also needs
+# --allow-insecure-lan, for a TLS proxy in front of VetPOS only.
 VETPOS_SERVE_OPTIONS=
 EOF
 }
@@ -241,8 +246,9 @@ start_units() {
     local port
     port="$(sed -n 's/^VETPOS_PORT=//p' "$ENV_FILE" | tail -1)"
     if systemctl restart vetpos.service; then
-      say "vetpos.service is running and vetpos-backup.timer is enabled: open http://$(hostname):${port:-8080}/" \
-        "on each terminal (the address and port are in $ENV_FILE)"
+      say "vetpos.service is running and vetpos-backup.timer is enabled: open https://$(hostname):${port:-8080}/" \
+        "on each terminal (the address and port are in $ENV_FILE), after installing" \
+        "https://$(hostname):${port:-8080}/ca.crt there as a trusted root (see README: Serving the front desk)"
     else
       say "warning: vetpos.service did not start; see journalctl -u vetpos.service, then systemctl restart vetpos"
     fi

@@ -11,6 +11,7 @@ public struct VetPOSCommand: AsyncParsableCommand {
             JournalCommand.self, BackupCommand.self, RestoreCommand.self, StatusCommand.self, DrawerCommand.self,
             SettingsCommand.self, ExportCommand.self,
             DepositCommand.self, BatchCommand.self, ImportCommand.self, ReconcileCommand.self, ServeCommand.self,
+            TLSCommand.self,
             DevicesCommand.self, PrintTestCommand.self, ReprintCommand.self, PrintCommand.self, ScanCommand.self,
             AuditCommand.self,
         ]

@@ -1,7 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOCore
+import NIOSSL
 import POSCore
 import POSDevices
 import POSStorage
@@ -21,6 +25,8 @@ public struct APIServer: Sendable {
     public let usb: USBContext
     /// Drawer kicks started after committed calls (``DeviceWork``).
     public let deviceWork: DeviceWork
+    /// The clinic's certificate authority (PEM), offered at `GET /ca.crt` for terminals to install; nil: 404.
+    public let authorityCertificate: String?
 
     public init(
         store: Store,
@@ -29,7 +35,8 @@ public struct APIServer: Sendable {
         events: TerminalEvents = TerminalEvents(),
         printer: any ReceiptPrinter = CUPSClient.shared,
         usb: USBContext = .shared,
-        deviceWork: DeviceWork = DeviceWork()
+        deviceWork: DeviceWork = DeviceWork(),
+        authorityCertificate: String? = nil
     ) {
         self.store = store
         self.sessions = sessions ?? Sessions(store: store)
@@ -38,6 +45,7 @@ public struct APIServer: Sendable {
         self.printer = printer
         self.usb = usb
         self.deviceWork = deviceWork
+        self.authorityCertificate = authorityCertificate
     }
 
     /// Every route of the API, by area.
@@ -56,17 +64,34 @@ public struct APIServer: Sendable {
             }
         }
         WebApp(server: self).register(on: router)
+        router.get("/ca.crt") { _, _ in try self.authorityResponse() }
         return router
     }
 
-    /// The server application, listening on `host:port`; `onRunning` gets the port actually bound (for port 0).
+    /// The clinic's certificate authority, for a terminal to install as a trusted root: public, no session needed.
+    func authorityResponse() throws -> Response {
+        guard let pem = authorityCertificate else {
+            throw APIError(.notFound, "/ca.crt: this server does not use the clinic's certificate authority")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-x509-ca-cert"
+        headers[.contentDisposition] = "attachment; filename=\"vetpos-clinic-ca.crt\""
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: pem)))
+    }
+
+    /// The server application, listening on `host:port`, over HTTPS with the clinic's server certificate `tls`
+    /// (plain HTTP without); `onRunning` gets the port actually bound (for port 0).
     public func application(
         host: String,
         port: Int,
+        tls: ClinicTLS? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         Application(
             router: router(),
+            server: try tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.serverConfiguration()) }
+                ?? HTTPServerBuilder.http1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "VetPOS"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -57,4 +57,11 @@ public struct Installation: Sendable, Equatable {
         if let folder = values["VETPOS_BACKUPS"] { return folder }
         return URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("backups").path
     }
+
+    /// The clinic's certificate authority and server certificate (`vetpos serve` over HTTPS): `$VETPOS_TLS`, else
+    /// `tls` beside the database file.
+    public func tlsFolder(database: String) -> String {
+        if let folder = values["VETPOS_TLS"] { return folder }
+        return URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("tls").path
+    }
 }

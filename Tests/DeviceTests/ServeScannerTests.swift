@@ -30,7 +30,7 @@ extension USBTests {
         defer { desk.remove() }
         let serve = try LiveRun(
             desk,
-            ["serve", "--host", "127.0.0.1", "--port", "0", "--scanner", "FRONT-1"],
+            ["serve", "--host", "127.0.0.1", "--port", "0", "--scanner", "FRONT-1", "--insecure-http"],
             as: Desk.csr
         )
         defer { if serve.process.isRunning { serve.process.terminate() } }

@@ -33,21 +33,16 @@ final class RunningServer: Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try ServeProcessTests.binary())
-        process.arguments = ["serve", "--db", path, "--host", "127.0.0.1", "--port", "0"]
+        // Plain HTTP on loopback: the fuzzer and the browsers need no certificate (HTTPS is HTTPSServeTests').
+        process.arguments = ["serve", "--db", path, "--host", "127.0.0.1", "--port", "0", "--insecure-http"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         // "VetPOS is serving /tmp/….sqlite at http://127.0.0.1:43121/"
-        var printed = ""
-        let deadline = Date().addingTimeInterval(30)
-        while !printed.contains("/\n"), Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let address = printed.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines),
-            address.hasPrefix("http://127.0.0.1:"), let base = URL(string: address)
+        let printed = ServeProcessTests.startupLines(output)
+        guard let address = ServeProcessTests.address(in: printed), address.hasPrefix("http://127.0.0.1:"),
+            let base = URL(string: address)
         else {
             process.terminate()
             throw FixtureError("vetpos serve did not print its address: \(printed)")

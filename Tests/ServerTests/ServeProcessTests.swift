@@ -11,7 +11,8 @@ import Testing
 import FoundationNetworking
 #endif
 
-/// The real `vetpos serve` binary on a free port, over HTTP: the address line, a sale, and a graceful shutdown
+/// The real `vetpos serve` binary on a free port, over plain HTTP (`--insecure-http` on loopback; HTTPS is
+/// ``HTTPSServeTests``): the address line, a sale, and a graceful shutdown
 /// (SIGTERM while a request is in flight: it completes, the process exits 0, the sale is in the database).
 @Suite(.serialized) struct ServeProcessTests {
     /// Beside the test runner, where `swift build --build-tests` puts it (as the CLI tests find it).
@@ -48,6 +49,24 @@ import FoundationNetworking
         for (client, patients) in TestClinic.clients {
             _ = try await store.saveClient(client, patients: patients, commandID: ServerFixture.newKey(), by: office)
         }
+    }
+
+    /// The address of the line "VetPOS is serving PATH at URL" among the startup lines.
+    static func address(in printed: String) -> String? {
+        printed.split(separator: "\n").first { $0.hasPrefix("VetPOS is serving ") }?.split(separator: " ").last
+            .map(String.init)
+    }
+
+    /// Reads standard output until the address line is there (or 30 seconds pass, or the process ends).
+    static func startupLines(_ output: Pipe) -> String {
+        var printed = ""
+        let deadline = Date().addingTimeInterval(30)
+        while address(in: printed) == nil || !printed.contains("/\n"), Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        return printed
     }
 
     struct Reply: Sendable, CustomStringConvertible {
@@ -88,7 +107,7 @@ import FoundationNetworking
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["serve", "--db", path, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments = ["serve", "--db", path, "--host", "127.0.0.1", "--port", "0", "--insecure-http"]
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -96,18 +115,11 @@ import FoundationNetworking
         try process.run()
         defer { if process.isRunning { process.interrupt() } }
 
-        // The address line, e.g. "VetPOS is serving /tmp/….sqlite at http://127.0.0.1:43121/".
-        var printed = ""
-        let deadline = Date().addingTimeInterval(30)
-        while !printed.contains("/\n"), Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
-        #expect(printed.hasPrefix("VetPOS is serving \(path) at http://127.0.0.1:"), "\(printed)")
-        let address = try #require(
-            printed.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        )
+        // The address line, e.g. "VetPOS is serving /tmp/….sqlite at http://127.0.0.1:43121/", after a warning.
+        let printed = Self.startupLines(output)
+        #expect(printed.hasPrefix("WARNING: plain HTTP (--insecure-http)"), "\(printed)")
+        #expect(printed.contains("\nVetPOS is serving \(path) at http://127.0.0.1:"), "\(printed)")
+        let address = try #require(Self.address(in: printed), "\(printed)")
         let base = try #require(URL(string: address))
 
         let document = try await Self.request("GET", base.appendingPathComponent("api/openapi.json"))

@@ -5,6 +5,7 @@ import Logging
 import POSCore
 import POSDevices
 import POSServer
+import POSServices
 import POSStorage
 
 /// `vetpos serve`: the appliance. One process, one database file; the front-desk terminals are browsers on the
@@ -14,6 +15,13 @@ struct ServeCommand: VetPOSCommandBody {
         commandName: "serve",
         abstract: "Serve the front desk: the JSON API (OpenAPI document at /api/openapi.json).",
         discussion: """
+            HTTPS by default, with the clinic's own certificate authority: created on first start in the tls folder \
+            (--tls, $VETPOS_TLS, else tls beside the database) with a server certificate for this machine's names and \
+            addresses, re-issued when it nears expiry or the names change. Each terminal installs the authority once \
+            as a trusted root, from https://THIS-MACHINE:PORT/ca.crt; the startup lines print its SHA-256 fingerprint. \
+            Plain HTTP (PINs and tokens readable on the network) only with --insecure-http, and on another address \
+            than 127.0.0.1 or ::1 only with --allow-insecure-lan as well.
+
             Staff sign in with their PIN (POST /api/sessions); sessions live in memory, so a restart signs everyone \
             out. SIGTERM or Ctrl-C stops taking new connections, finishes the requests in flight, then exits.
             """
@@ -31,15 +39,46 @@ struct ServeCommand: VetPOSCommandBody {
         )
     )
     var scanner: String?
+    @Option(help: "The clinic's certificates folder (default: $VETPOS_TLS, else tls beside the database).")
+    var tls: String?
+    @Flag(
+        help:
+            "Serve plain HTTP, not HTTPS: PINs and session tokens cross the network readable. Tests, or behind a TLS proxy."
+    )
+    var insecureHttp = false
+    @Flag(help: "With --insecure-http: allow listening on an address other than 127.0.0.1 or ::1.")
+    var allowInsecureLan = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard (1...24 * 60).contains(idleMinutes) else { throw ValidationError("--idle-minutes must be 1…1440") }
+        if allowInsecureLan && !insecureHttp {
+            throw ValidationError("--allow-insecure-lan goes with --insecure-http only")
+        }
+        if insecureHttp && !allowInsecureLan && !Self.isLoopback(host) {
+            throw ValidationError(
+                "--insecure-http on \(host) would send PINs and session tokens across the clinic's network readable; "
+                    + "use it with --host 127.0.0.1 (this machine only), or add --allow-insecure-lan if a TLS proxy "
+                    + "in front of VetPOS is what the terminals reach"
+            )
+        }
+    }
+
+    /// An address only this machine can reach.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     func execute() async throws {
         let path = database.path
         let store = try database.openStore(creating: !FileManager.default.fileExists(atPath: path))
+        let certificates =
+            insecureHttp
+            ? nil
+            : try ClinicTLS.prepare(
+                folder: URL(fileURLWithPath: tls ?? Installation.current().tlsFolder(database: path)),
+                names: .thisMachine(listeningOn: host)
+            )
         // The access log goes to standard error; standard output carries the address line.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "vetpos.server")
@@ -47,14 +86,31 @@ struct ServeCommand: VetPOSCommandBody {
         let server = APIServer(
             store: store,
             sessions: Sessions(store: store, idleTimeout: .seconds(idleMinutes * 60)),
-            logger: logger
+            logger: logger,
+            authorityCertificate: certificates?.authorityPEM
         )
+        if insecureHttp {
+            logger.warning("plain HTTP (--insecure-http): PINs and session tokens cross the network unencrypted")
+        }
+        for change in certificates?.changes ?? [] { logger.notice("tls", metadata: ["change": .string(change)]) }
         let host = host
-        let app = server.application(host: host, port: port) { bound in
-            var lines = "VetPOS is serving \(path) at http://\(host):\(bound)/\n"
-            if host == "0.0.0.0" {
+        let scheme = certificates == nil ? "http" : "https"
+        let app = try server.application(host: host, port: port, tls: certificates) { bound in
+            let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+            var lines = ""
+            if certificates == nil {
                 lines +=
-                    "Open http://\(ProcessInfo.processInfo.hostName):\(bound)/ from the clinic's other terminals.\n"
+                    "WARNING: plain HTTP (--insecure-http): PINs, approval PINs and session tokens are not encrypted.\n"
+            }
+            lines += "VetPOS is serving \(path) at \(scheme)://\(shown):\(bound)/\n"
+            if let certificates {
+                lines +=
+                    "The clinic's certificate authority: \(certificates.authorityCertificatePath), SHA-256 "
+                    + "\(certificates.authorityFingerprint); install it on each terminal as a trusted root "
+                    + "(download: \(scheme)://\(shown == "0.0.0.0" ? ClinicTLS.hostName() : shown):\(bound)/ca.crt).\n"
+            }
+            if host == "0.0.0.0" {
+                lines += "Open \(scheme)://\(ClinicTLS.hostName()):\(bound)/ from the clinic's other terminals.\n"
             }
             if (try? await store.isSetUp()) == false {
                 lines += "The clinic is not set up yet: run `vetpos setup` (or `vetpos demo`) with this --db first.\n"

@@ -198,7 +198,9 @@ function setUpSignIn() {
       if (!reply.ok) fail(reply);
       store.setItem("vetpos.token", reply.data.token);
       localStorage.setItem("vetpos.terminal", credentials.terminal);
-      document.cookie = "vetpos_session=" + reply.data.token + "; path=/; SameSite=Strict";
+      // Secure over HTTPS (the default): the browser never sends the token over plain HTTP.
+      const secure = location.protocol === "https:" ? "; Secure" : "";
+      document.cookie = "vetpos_session=" + reply.data.token + "; path=/; SameSite=Strict" + secure;
       go(body.dataset.return || "/desk");
     });
   });
