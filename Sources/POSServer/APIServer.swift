@@ -88,10 +88,14 @@ public struct APIServer: Sendable {
         tls: ClinicTLS? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        Application(
+        // A connection that sends nothing for a minute between requests is closed: half-open or abandoned
+        // connections must not pile up on the appliance (the event streams write a heartbeat every 15 s).
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        return Application(
             router: router(),
-            server: try tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.serverConfiguration()) }
-                ?? HTTPServerBuilder.http1(),
+            server: try tls.map {
+                try HTTPServerBuilder.tls(.http1(configuration: http1), tlsConfiguration: try $0.serverConfiguration())
+            } ?? HTTPServerBuilder.http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "VetPOS"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -180,18 +180,20 @@ extension Store {
     public func handOverDrawer(
         count: CashCount,
         to incoming: ApprovalRequest,
+        approval: ApprovalRequest? = nil,
         commandID: String,
         by clerk: Operator
     ) async throws -> CountResult {
         try clerk.require(.handleDrawer)
-        let verified = try await verifiedApprovers([incoming], source: clerk.source)
+        let verified = try await verifiedApprovers([incoming] + (approval.map { [$0] } ?? []), source: clerk.source)
         let at = now()
         struct Request: Encodable, Sendable {
             var drawer: String
             var count: CashCount
             var incoming: String
+            var approval: ApprovalRequest?
         }
-        let request = Request(drawer: clerk.terminal, count: count, incoming: incoming.employee)
+        let request = Request(drawer: clerk.terminal, count: count, incoming: incoming.employee, approval: approval)
         return try await once(id: commandID, kind: "drawer.handover", request: request) { db in
             let policy = try Self.policy(db).drawer
             try count.validate(policy.denominations, field: "handover count")
@@ -211,6 +213,29 @@ extension Store {
             }
             guard next.id != session.cashier else {
                 throw POSError.invalid(field: "incoming", reason: "\(next.id) already has this drawer")
+            }
+            // A handover count beyond the tolerance is the outgoing cashier's variance: a manager confirms it, as at
+            // a close. The refusal does not say by how much (the count stays blind).
+            let expected = DrawerLedger.figures(
+                events: try Self.drawerEvents(session.id, db),
+                payments: try Self.drawerPayments(session.id, db),
+                denominations: policy.denominations
+            ).expectedCash
+            if (count.total(policy.denominations) - expected).minorUnits.magnitude > policy.tolerance.minorUnits {
+                if let approval {
+                    let context = ApprovalContext(
+                        clerk: clerk,
+                        employees: try Self.employees(db),
+                        verifiedApprovers: verified
+                    )
+                    _ = try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context)
+                } else if !clerk.employee.role.may(.verifyDrawer) {
+                    throw POSError.approvalRequired(
+                        field: "approval",
+                        reason: "the handover count is off by more than the \(policy.tolerance.formatted) tolerance: "
+                            + "recount, or a manager confirms it with their PIN"
+                    )
+                }
             }
             let sequence = try self.appendDrawerEvent(
                 DrawerEvent(

@@ -52,6 +52,8 @@ import Testing
                     let result = try await f.store.handOverDrawer(
                         count: DrawerTests.count(of: desk.expected - shortAtHandover),
                         to: f.approval(cashiers[1].employee.id),
+                        // Up to $3.00 short, beyond the $2.00 tolerance: a manager confirms.
+                        approval: f.approval(),
                         commandID: f.id(),
                         by: desk.cashier
                     )

@@ -536,6 +536,36 @@ extension StoreFixture {
         #expect(byManager.otherEmployee == "MGR")
     }
 
+    @Test("a handover count beyond the tolerance needs a manager; the refusal keeps the count blind")
+    func aHandoverBeyondTheToleranceNeedsAManager() async throws {
+        let f = try await StoreFixture.make()
+        let short = StoreFixture.openingFloat - f.drawerCount("0.25x12")  // $3.00 short
+        let refused = try await f.refusal {
+            _ = try await f.store.handOverDrawer(
+                count: short,
+                to: f.approval("CSR2"),
+                commandID: f.id(),
+                by: f.csr
+            )
+        }
+        #expect(
+            refused
+                == .approvalRequired(
+                    field: "approval",
+                    reason: "the handover count is off by more than the $2.00 tolerance: recount, or a manager "
+                        + "confirms it with their PIN"
+                )
+        )
+        let confirmed = try await f.store.handOverDrawer(
+            count: short,
+            to: f.approval("CSR2"),
+            approval: f.approval(),
+            commandID: f.id(),
+            by: f.csr
+        )
+        #expect(confirmed.overShort == .dollars("-3.00"))
+    }
+
     @Test func movementsAreChecked() async throws {
         let f = try await StoreFixture.make()
         let lunch = try await f.refusal { _ = try await f.movement(.paidOut, "8.00", reason: "lunch") }

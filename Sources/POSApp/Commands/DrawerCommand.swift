@@ -222,6 +222,10 @@ struct DrawerCommand: AsyncParsableCommand {
         @OptionGroup var signIn: SignInOptions
         @OptionGroup var count: CountOptions
         @Option(help: "The incoming cashier's employee id.") var to: String
+        @Option(
+            help: "A count beyond the tolerance: the confirming manager's id (PIN from $VETPOS_APPROVER_PIN)."
+        )
+        var approvedBy: String?
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
@@ -229,9 +233,17 @@ struct DrawerCommand: AsyncParsableCommand {
             let clerk = try await signIn.signIn(store)
             let counted = try await count.read(store, what: "handover count")
             let pin = try Secret.read(environment: "VETPOS_INCOMING_PIN", prompt: "PIN for \(to): ")
+            let approval = try approvedBy.map {
+                ApprovalRequest(
+                    employee: $0,
+                    pin: try Secret.read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
+                    reason: "handover variance"
+                )
+            }
             let result = try await store.handOverDrawer(
                 count: counted,
                 to: ApprovalRequest(employee: to, pin: pin, reason: "shift change"),
+                approval: approval,
                 commandID: id,
                 by: clerk
             )

@@ -68,6 +68,7 @@ extension APIServer {
             let result = try await call.store.handOverDrawer(
                 count: try await body.count(call.store),
                 to: incoming.request(reason: "shift change"),
+                approval: body.approval?.request(reason: body.reason ?? "handover variance"),
                 commandID: call.commandID,
                 by: try call.clerk
             )
@@ -191,14 +192,17 @@ struct CountBody: Decodable {
     var quantities: [String: Int64]
     var reason: String?
     var incoming: Approval?
+    /// A manager's PIN for a handover count beyond the tolerance.
+    var approval: Approval?
     var checks: [String]
     var cardSlips: [String: Money]
 
     init(from decoder: any Decoder) throws {
-        let object = try decoder.fields(allowing: ["count", "reason", "to", "checks", "cardSlips"])
+        let object = try decoder.fields(allowing: ["count", "reason", "to", "approval", "checks", "cardSlips"])
         quantities = try object.required("count")
         reason = try object.optional("reason")
         incoming = try object.optional("to")
+        approval = try object.optional("approval")
         checks = try object.optional("checks") ?? []
         var slips: [String: Money] = [:]
         for (terminal, text) in try object.optional("cardSlips", as: [String: String].self) ?? [:] {
