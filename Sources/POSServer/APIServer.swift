@@ -27,6 +27,8 @@ public struct APIServer: Sendable {
     public let deviceWork: DeviceWork
     /// The clinic's certificate authority (PEM), offered at `GET /ca.crt` for terminals to install; nil: 404.
     public let authorityCertificate: String?
+    /// Open connections per client address (``ConnectionLimiter``).
+    let connectionCounts = ConnectionCounts()
 
     public init(
         store: Store,
@@ -90,7 +92,11 @@ public struct APIServer: Sendable {
     ) throws -> some ApplicationProtocol {
         // A connection that sends nothing for a minute between requests is closed: half-open or abandoned
         // connections must not pile up on the appliance (the event streams write a heartbeat every 15 s).
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        let counts = connectionCounts
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionLimiter(counts: counts)],
+            idleTimeout: .seconds(60)
+        )
         return Application(
             router: router(),
             server: try tls.map {

@@ -250,6 +250,18 @@ struct BadInput: Sendable, CustomTestStringConvertible {
             mentions: ["--to", "at most 366 days"]
         ),
         BadInput(
+            name: "a card number typed into a no-sale reason",
+            arguments: ["drawer", "no-sale", "--db", "DB", "--reason", "refund to 4111-1111-1111-1111"],
+            status: 2,
+            mentions: ["card number"]
+        ),
+        BadInput(
+            name: "a card number typed into a client's name",
+            arguments: ["clients", "save", "--db", "DB", "--id", "PANNY", "--name", "Pat 5500 0000 0000 0004"],
+            status: 2,
+            mentions: ["card number"]
+        ),
+        BadInput(
             name: "setting up a clinic twice",
             arguments: [
                 "setup", "--db", "DB", "--clinic", "Other", "--manager-id", "MGR2", "--manager-name", "Other Manager",
