@@ -143,22 +143,13 @@ extension Store {
                 let earlier = try Self.drawerEvents(session.id, db).filter { $0.kind == .paidOut }
                     .reduce(Money.zero) { $0 - $1.amount }
                 if let limit = DrawerRules.paidOutApprovalReason(amount: amount, earlier: earlier, policy: policy) {
-                    if let approval {
-                        let context = ApprovalContext(
-                            clerk: clerk,
-                            employees: try Self.employees(db),
-                            verifiedApprovers: approvers
-                        )
-                        event.otherEmployee =
-                            try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context).id
-                    } else if clerk.employee.role.may(.verifyDrawer) {
-                        event.otherEmployee = clerk.employee.id
-                    } else {
-                        throw POSError.approvalRequired(
-                            field: "approval",
-                            reason: "\(limit): a manager's PIN is required"
-                        )
-                    }
+                    event.otherEmployee = try Self.drawerManager(
+                        approval,
+                        verified: approvers,
+                        clerk: clerk,
+                        refusal: "\(limit): a manager's PIN is required",
+                        db
+                    )
                 }
             }
             if let note, kind != .safeDrop { event.reason = "\(reason): \(note)" }
@@ -173,6 +164,26 @@ extension Store {
             )
             return event
         }
+    }
+
+    /// Who signs for a drawer step beyond the clinic's rules (a large paid-out, a handover or close beyond the
+    /// tolerance): the manager named in `approval` (their PIN verified before the transaction), or the clerk when
+    /// they are a manager themselves; anyone else is refused with `refusal`.
+    static func drawerManager(
+        _ approval: ApprovalRequest?,
+        verified: Set<String>,
+        clerk: Operator,
+        refusal: String,
+        _ db: Database
+    ) throws -> String {
+        if let approval {
+            let context = ApprovalContext(clerk: clerk, employees: try employees(db), verifiedApprovers: verified)
+            return try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context).id
+        }
+        guard clerk.employee.role.may(.verifyDrawer) else {
+            throw POSError.approvalRequired(field: "approval", reason: refusal)
+        }
+        return clerk.employee.id
     }
 
     /// A shift change: the outgoing and incoming cashiers count together; the count becomes the incoming cashier's
@@ -222,20 +233,14 @@ extension Store {
                 denominations: policy.denominations
             ).expectedCash
             if (count.total(policy.denominations) - expected).minorUnits.magnitude > policy.tolerance.minorUnits {
-                if let approval {
-                    let context = ApprovalContext(
-                        clerk: clerk,
-                        employees: try Self.employees(db),
-                        verifiedApprovers: verified
-                    )
-                    _ = try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context)
-                } else if !clerk.employee.role.may(.verifyDrawer) {
-                    throw POSError.approvalRequired(
-                        field: "approval",
-                        reason: "the handover count is off by more than the \(policy.tolerance.formatted) tolerance: "
-                            + "recount, or a manager confirms it with their PIN"
-                    )
-                }
+                _ = try Self.drawerManager(
+                    approval,
+                    verified: verified,
+                    clerk: clerk,
+                    refusal: "the handover count is off by more than the \(policy.tolerance.formatted) tolerance: "
+                        + "recount, or a manager confirms it with their PIN",
+                    db
+                )
             }
             let sequence = try self.appendDrawerEvent(
                 DrawerEvent(
@@ -431,23 +436,14 @@ extension Store {
                     )
                 }
                 try Identifier.validateText(note, field: "note")
-                if let approval {
-                    let context = ApprovalContext(
-                        clerk: clerk,
-                        employees: try Self.employees(db),
-                        verifiedApprovers: approvers
-                    )
-                    approvedBy = try Approvals.check(approval, for: .verifyDrawer, field: "approval", context: context)
-                        .id
-                } else if clerk.employee.role.may(.verifyDrawer) {
-                    approvedBy = clerk.employee.id
-                } else {
-                    throw POSError.approvalRequired(
-                        field: "approval",
-                        reason:
-                            "the drawer is \(result.overShort.formatted) off, beyond the \(policy.tolerance.formatted) tolerance: a manager's PIN is required"
-                    )
-                }
+                approvedBy = try Self.drawerManager(
+                    approval,
+                    verified: approvers,
+                    clerk: clerk,
+                    refusal:
+                        "the drawer is \(result.overShort.formatted) off, beyond the \(policy.tolerance.formatted) tolerance: a manager's PIN is required",
+                    db
+                )
             }
             let kept =
                 keep
