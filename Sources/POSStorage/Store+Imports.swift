@@ -322,7 +322,8 @@ extension Store {
                 line.traceID, line.date.text, line.availableOn?.text, line.payoutDate?.text, line.currency,
                 line.gross.minorUnits, line.fee.minorUnits, line.net.minorUnits, line.cardBrand?.rawValue,
                 line.cardLast4,
-                line.sourceID, line.paymentReference, line.description,
+                // A processor's or bank's text is kept for display, never a card number in it.
+                line.sourceID, line.paymentReference, CardNumberDetector.masked(line.description),
             ]
         )
     }
@@ -336,7 +337,8 @@ extension Store {
                 """,
             arguments: [
                 line.account, line.id, file, line.line, line.idDerived, line.date.text, line.valueDate?.text,
-                line.amount.minorUnits, line.currency, line.type, line.reference, line.checkNumber, line.description,
+                line.amount.minorUnits, line.currency, line.type, line.reference, line.checkNumber,
+                CardNumberDetector.masked(line.description),
             ]
         )
     }

@@ -65,4 +65,19 @@ struct CardNumberDetectorTests {
             return text.contains("reason") && text.contains("card number") && !text.contains("4111")
         }
     }
+
+    @Test("kept text (a bank's description) has its card numbers masked to the last 4 digits, nothing else changed")
+    func maskingKeepsTheLastFour() {
+        #expect(
+            CardNumberDetector.masked("REFUND CARD 4111 1111 1111 1111 REF 77")
+                == "REFUND CARD **** **** **** 1111 REF 77"
+        )
+        #expect(CardNumberDetector.masked("pan=4111111111111111;") == "pan=************1111;")
+        #expect(
+            CardNumberDetector.masked("DEPOSIT D-20250314-01 phone 555-123-4567")
+                == "DEPOSIT D-20250314-01 phone 555-123-4567"
+        )
+        #expect(CardNumberDetector.masked("") == "")
+        #expect(!CardNumberDetector.containsCardNumber(CardNumberDetector.masked("x 5500-0000-0000-0004 y")))
+    }
 }

@@ -245,6 +245,21 @@ enum ImportLines {
         #expect(error.description.contains(field), "\(name): \(error)")
     }
 
+    @Test("a card number in a bank line's text is kept masked to its last 4 digits")
+    func cardNumbersInImportedTextAreMasked() async throws {
+        let f = try await StoreFixture.make()
+        var line = ImportLines.bank("REFUND-1", "-12.00", line: 7)
+        line.description = "CARD REFUND 4111 1111 1111 1111 CLINIC"
+        _ = try await f.store.importBankStatement(
+            [line],
+            from: ImportLines.source("refund.ofx", format: "ofx"),
+            commandID: f.id(),
+            by: f.book
+        )
+        let stored = try await f.store.bankLines(account: "000111222")
+        #expect(stored.map(\.description) == ["CARD REFUND **** **** **** 1111 CLINIC"])
+    }
+
     @Test func aBankStatementIsStoredWholeAndOverlappingDownloadsAreNotDuplicated() async throws {
         let f = try await StoreFixture.make()
         let first = try await f.store.importBankStatement(

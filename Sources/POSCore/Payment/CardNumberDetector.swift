@@ -74,6 +74,46 @@ public enum CardNumberDetector {
         return sum % 10 == 0
     }
 
+    /// `text` with every card number masked but its last 4 digits (`************1111`), for text VetPOS keeps but
+    /// did not type: a bank's or processor's description of a line. Everything else is left as it was.
+    public static func masked(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        var runStart: Int?
+        var groups: [[UInt8]] = []
+        var group: [UInt8] = []
+        func finishRun(at end: Int) {
+            if !group.isEmpty { groups.append(group) }
+            group.removeAll()
+            if let start = runStart, hasCardNumber(groups) {
+                var kept = 0
+                for index in stride(from: end - 1, through: start, by: -1) where bytes[index].isASCIIDigit {
+                    kept += 1
+                    if kept > 4 { bytes[index] = UInt8(ascii: "*") }
+                }
+            }
+            groups.removeAll()
+            runStart = nil
+        }
+        for (index, byte) in Array(text.utf8).enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if runStart == nil { runStart = index }
+                group.append(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: " "), UInt8(ascii: "-"):
+                if group.isEmpty {
+                    finishRun(at: index)
+                } else {
+                    groups.append(group)
+                    group.removeAll()
+                }
+            default:
+                finishRun(at: index)
+            }
+        }
+        finishRun(at: bytes.count)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Refuses `text` when it holds a card number, naming the field.
     public static func refuse(_ text: String, field: String) throws(POSError) {
         guard containsCardNumber(text) else { return }
@@ -83,4 +123,8 @@ public enum CardNumberDetector {
                 + "digits and auth code)"
         )
     }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
 }
