@@ -44,6 +44,23 @@ extension Store {
             if let wait = PINBackoff.retryAfter(failures: earlier, now: at) {
                 throw POSError.throttled(employee: id, retryAfterSeconds: wait)
             }
+            if let suffix = PINBackoff.addressSuffix(of: source) {
+                let fromAddress = try Int64.fetchAll(
+                    cached: db,
+                    sql: """
+                        SELECT at FROM pinFailure
+                        WHERE employee = ? AND substr(source, -?) = ? AND cleared = 0 AND at > ?
+                        """,
+                    arguments: [id, suffix.count, suffix, at - PINBackoff.horizonMilliseconds]
+                )
+                if let wait = PINBackoff.retryAfter(
+                    failures: fromAddress,
+                    now: at,
+                    free: PINBackoff.freeFailuresPerAddress
+                ) {
+                    throw POSError.throttled(employee: id, retryAfterSeconds: wait)
+                }
+            }
             try db.executeCached(
                 sql: "INSERT INTO pinFailure (employee, source, purpose, at) VALUES (?, ?, ?, ?)",
                 arguments: [id, source, purpose.rawValue, at]

@@ -3,11 +3,17 @@ import Testing
 
 @Suite struct PINBackoffTests {
     @Test func theFirstThreeFailuresAreFreeThenTheWaitDoublesUpToFifteenMinutes() {
-        #expect((0...3).map(PINBackoff.delaySeconds(afterFailures:)) == [0, 0, 0, 1])
-        #expect((4...12).map(PINBackoff.delaySeconds(afterFailures:)) == [2, 4, 8, 16, 32, 64, 128, 256, 512])
+        #expect((0...3).map { PINBackoff.delaySeconds(afterFailures: $0) } == [0, 0, 0, 1])
+        #expect((4...12).map { PINBackoff.delaySeconds(afterFailures: $0) } == [2, 4, 8, 16, 32, 64, 128, 256, 512])
         #expect(PINBackoff.delaySeconds(afterFailures: 13) == 900)
         #expect(PINBackoff.delaySeconds(afterFailures: 20) == 900)
         #expect(PINBackoff.delaySeconds(afterFailures: Int.max) == 900)
+        // Per address: ten free, then the same doubling.
+        #expect(PINBackoff.delaySeconds(afterFailures: 9, free: PINBackoff.freeFailuresPerAddress) == 0)
+        #expect(PINBackoff.delaySeconds(afterFailures: 11, free: PINBackoff.freeFailuresPerAddress) == 2)
+        #expect(PINBackoff.addressSuffix(of: "FRONT-1@10.0.0.5") == "@10.0.0.5")
+        #expect(PINBackoff.addressSuffix(of: "cli:vet@FRONT-1") == "@FRONT-1")
+        #expect(PINBackoff.addressSuffix(of: "FRONT-1") == nil)
     }
 
     @Test func retryAfterCountsFromTheLastFailureInWholeSecondsRoundedUp() {

@@ -62,6 +62,23 @@ import Testing
         }
     }
 
+    @Test("inventing terminal names from one address buys ten free guesses in all, not three per name")
+    func oneAddressCannotGuessThroughNewTerminalNames() async throws {
+        let fixture = try await ServerFixture.make(clock: Self.standstill)
+        try await fixture.test { api in
+            var statuses: [Int] = []
+            for index in 1...12 {
+                let reply = try await api.call(
+                    .post,
+                    "/api/sessions",
+                    json: #"{"employee": "MGR", "pin": "0000", "terminal": "FAKE-\#(index)"}"#
+                )
+                statuses.append(reply.status)
+            }
+            #expect(statuses == Array(repeating: 401, count: 10) + [429, 429], "\(statuses)")
+        }
+    }
+
     @Test("a right PIN clears the pair's failures (they stay listed as cleared)")
     func aRightPINClearsThePair() async throws {
         let fixture = try await ServerFixture.make(clock: Self.standstill)
