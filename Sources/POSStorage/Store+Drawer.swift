@@ -124,14 +124,11 @@ extension Store {
             default:
                 try Identifier.validateText(reason, field: "no-sale reason")
             }
+            let events = try Self.drawerEvents(session.id, db)
             if event.amount < .zero {
                 // Cash cannot leave a drawer that does not hold it: a paid-out or drop beyond expected cash is a
                 // mistyped amount or cash that is not there. The refusal does not say how much is expected (blind).
-                let expected = DrawerLedger.figures(
-                    events: try Self.drawerEvents(session.id, db),
-                    payments: try Self.drawerPayments(session.id, db),
-                    denominations: policy.denominations
-                ).expectedCash
+                let expected = try Self.expectedCash(session.id, events: events, policy.denominations, db)
                 guard -event.amount <= expected else {
                     throw POSError.conflict(
                         "a \(kind.rawValue) of \(-event.amount) is more than drawer \(clerk.terminal) holds; "
@@ -140,8 +137,7 @@ extension Store {
                 }
             }
             if kind == .paidOut {
-                let earlier = try Self.drawerEvents(session.id, db).filter { $0.kind == .paidOut }
-                    .reduce(Money.zero) { $0 - $1.amount }
+                let earlier = events.filter { $0.kind == .paidOut }.reduce(Money.zero) { $0 - $1.amount }
                 if let limit = DrawerRules.paidOutApprovalReason(amount: amount, earlier: earlier, policy: policy) {
                     event.otherEmployee = try Self.drawerManager(
                         approval,
@@ -227,11 +223,12 @@ extension Store {
             }
             // A handover count beyond the tolerance is the outgoing cashier's variance: a manager confirms it, as at
             // a close. The refusal does not say by how much (the count stays blind).
-            let expected = DrawerLedger.figures(
+            let expected = try Self.expectedCash(
+                session.id,
                 events: try Self.drawerEvents(session.id, db),
-                payments: try Self.drawerPayments(session.id, db),
-                denominations: policy.denominations
-            ).expectedCash
+                policy.denominations,
+                db
+            )
             if (count.total(policy.denominations) - expected).minorUnits.magnitude > policy.tolerance.minorUnits {
                 _ = try Self.drawerManager(
                     approval,
@@ -704,6 +701,20 @@ extension Store {
             )
         }
         return sequence
+    }
+
+    /// What an open session's drawer should hold now (its current stretch: since the opening or last handover).
+    static func expectedCash(
+        _ session: Int64,
+        events: [DrawerEvent],
+        _ denominations: [Denomination],
+        _ db: Database
+    ) throws -> Money {
+        DrawerLedger.figures(
+            events: events,
+            payments: try drawerPayments(session, db),
+            denominations: denominations
+        ).expectedCash
     }
 
     static func drawerEvents(_ session: Int64, _ db: Database) throws -> [DrawerEvent] {

@@ -133,13 +133,7 @@ struct DrawerCommand: AsyncParsableCommand {
             guard let value = Money(parsing: amount) else {
                 throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as 12.50")
             }
-            let approval = try approvedBy.map {
-                ApprovalRequest(
-                    employee: $0,
-                    pin: try Secret.read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
-                    reason: note ?? reason
-                )
-            }
+            let approval = try Secret.approval(by: approvedBy, reason: note ?? reason)
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
             let replay = try await store.commandExists(id)
@@ -233,13 +227,7 @@ struct DrawerCommand: AsyncParsableCommand {
             let clerk = try await signIn.signIn(store)
             let counted = try await count.read(store, what: "handover count")
             let pin = try Secret.read(environment: "VETPOS_INCOMING_PIN", prompt: "PIN for \(to): ")
-            let approval = try approvedBy.map {
-                ApprovalRequest(
-                    employee: $0,
-                    pin: try Secret.read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
-                    reason: "handover variance"
-                )
-            }
+            let approval = try Secret.approval(by: approvedBy, reason: "handover variance")
             let result = try await store.handOverDrawer(
                 count: counted,
                 to: ApprovalRequest(employee: to, pin: pin, reason: "shift change"),
@@ -333,13 +321,7 @@ struct DrawerCommand: AsyncParsableCommand {
             let kept = try keep.map {
                 try CashCount.parse($0, denominations: policy.drawer.denominations, field: "--keep")
             }
-            let approval = try approvedBy.map {
-                ApprovalRequest(
-                    employee: $0,
-                    pin: try Secret.read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
-                    reason: note ?? ""
-                )
-            }
+            let approval = try Secret.approval(by: approvedBy, reason: note ?? "")
             let clerk = try await signIn.signIn(store)
             let report = try await store.closeDrawer(
                 keep: kept,

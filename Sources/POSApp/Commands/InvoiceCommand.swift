@@ -135,13 +135,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
-            let approval = try approvedBy.map {
-                ApprovalRequest(
-                    employee: $0,
-                    pin: try Secret.read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
-                    reason: reason
-                )
-            }
+            let approval = try Secret.approval(by: approvedBy, reason: reason)
             let store = try database.openStore()
             let clerk = try await signIn.signIn(store)
             let request = VoidRequest(id: id, invoice: invoice, reason: reason, approval: approval)

@@ -80,6 +80,18 @@ struct SignInOptions: ParsableArguments {
 }
 
 enum Secret {
+    /// The approval of the manager named by `--approved-by`, with their PIN from `$VETPOS_APPROVER_PIN` (or asked for
+    /// without echo); nil when no manager was named.
+    static func approval(by manager: String?, reason: String) throws -> ApprovalRequest? {
+        try manager.map {
+            ApprovalRequest(
+                employee: $0,
+                pin: try read(environment: "VETPOS_APPROVER_PIN", prompt: "Manager \($0)'s PIN: "),
+                reason: reason
+            )
+        }
+    }
+
     /// Reads a secret from the environment, or asks for it on the terminal without echoing it.
     static func read(environment name: String, prompt: String) throws -> String {
         if let value = ProcessInfo.processInfo.environment[name], !value.isEmpty { return value }
