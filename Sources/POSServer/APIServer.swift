@@ -73,7 +73,11 @@ public struct APIServer: Sendable {
     /// The clinic's certificate authority, for a terminal to install as a trusted root: public, no session needed.
     func authorityResponse() throws -> Response {
         guard let pem = authorityCertificate else {
-            throw APIError(.notFound, "/ca.crt: this server does not use the clinic's certificate authority")
+            throw APIError(
+                .notFound,
+                "/ca.crt: this server does not use the clinic's certificate authority",
+                code: "tls.noClinicAuthority"
+            )
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/x-x509-ca-cert"
@@ -133,13 +137,20 @@ public struct APIServer: Sendable {
                 throw APIError(
                     .badRequest,
                     "Idempotency-Key header: required on every \(route.method.rawValue) to \(route.path) "
-                        + "(a new UUID per operation; resend the same key to retry safely)"
+                        + "(a new UUID per operation; resend the same key to retry safely)",
+                    code: "idempotencyKey.required",
+                    field: "Idempotency-Key header"
                 )
             }
             do {
                 try Identifier.validateCommandID(key)
             } catch {
-                throw APIError(.badRequest, "Idempotency-Key header: a key is 8 to 64 letters, digits, - or _")
+                throw APIError(
+                    .badRequest,
+                    "Idempotency-Key header: a key is 8 to 64 letters, digits, - or _",
+                    code: "idempotencyKey.invalid",
+                    field: "Idempotency-Key header"
+                )
             }
             commandID = key
             var request = request
@@ -173,18 +184,30 @@ public struct APIServer: Sendable {
     func authenticate(_ request: Request, queryToken: Bool = false) async throws -> Sessions.Session {
         if queryToken, request.headers[.authorization] == nil, let token = request.query("token") {
             guard let session = try await session(token) else {
-                throw APIError(.unauthorized, "query token: the session is unknown or expired; sign in again")
+                throw APIError(
+                    .unauthorized,
+                    "query token: the session is unknown or expired; sign in again",
+                    code: "session.expired",
+                    field: "query token"
+                )
             }
             return session
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(
                 .unauthorized,
-                "Authorization header: sign in first (POST /api/sessions) and send Bearer TOKEN"
+                "Authorization header: sign in first (POST /api/sessions) and send Bearer TOKEN",
+                code: "session.required",
+                field: "Authorization header"
             )
         }
         guard let session = try await session(String(header.dropFirst("Bearer ".count))) else {
-            throw APIError(.unauthorized, "Authorization header: the session is unknown or expired; sign in again")
+            throw APIError(
+                .unauthorized,
+                "Authorization header: the session is unknown or expired; sign in again",
+                code: "session.expired",
+                field: "Authorization header"
+            )
         }
         return session
     }
@@ -252,9 +275,13 @@ struct AccessMiddleware: RouterMiddleware {
     static func apiError(_ error: any Error, _ request: Request) -> APIError {
         if let error = error as? HTTPError {
             if error.status == .notFound {
-                return APIError(.notFound, "no route for \(request.method.rawValue) \(request.uri.path)")
+                return APIError(
+                    .notFound,
+                    "no route for \(request.method.rawValue) \(request.uri.path)",
+                    code: "route.notFound"
+                )
             }
-            return APIError(error.status, error.body ?? error.status.reasonPhrase)
+            return APIError(error.status, error.body ?? error.status.reasonPhrase, code: "http.\(error.status.code)")
         }
         return APIError.from(error)
     }

@@ -86,7 +86,7 @@ extension Store {
         return try await once(id: commandID, kind: "drawer.\(kind.rawValue)", request: request) { db in
             let policy = try Self.policy(db).drawer
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)")
+                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)", code: "drawer.notOpen")
             }
             try DrawerRules.requireState(
                 session.state,
@@ -205,7 +205,7 @@ extension Store {
             let policy = try Self.policy(db).drawer
             try count.validate(policy.denominations, field: "handover count")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)")
+                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)", code: "drawer.notOpen")
             }
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "hand over")
             guard session.cashier == clerk.employee.id || clerk.employee.role.may(.verifyDrawer) else {
@@ -300,7 +300,7 @@ extension Store {
                 }
             }
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)")
+                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)", code: "drawer.notOpen")
             }
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "count for closing")
             // A sale still being rung up at this terminal would change the drawer after the count.
@@ -506,7 +506,7 @@ extension Store {
             guard amount != .zero else { throw POSError.invalid(field: "amount", reason: "an adjustment is not zero") }
             try Identifier.validateText(reason, field: "reason")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)")
+                throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)", code: "drawer.notOpen")
             }
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "adjust")
             if let corrects {
@@ -563,7 +563,7 @@ extension Store {
                 session = id
             } else {
                 guard let active = try Self.activeDrawerSession(viewer.terminal, db) else {
-                    throw POSError.conflict("no drawer is open at terminal \(viewer.terminal)")
+                    throw POSError.conflict("no drawer is open at terminal \(viewer.terminal)", code: "drawer.notOpen")
                 }
                 session = active.id
             }

@@ -617,7 +617,8 @@ extension Store {
         if touchesDrawer && drawer == nil {
             throw POSError.conflict(
                 "no drawer is open at terminal \(context.clerk.terminal): open it with a count before taking "
-                    + "\(draft.tender.rawValue)"
+                    + "\(draft.tender.rawValue)",
+                code: "drawer.notOpen"
             )
         }
         try db.executeCached(

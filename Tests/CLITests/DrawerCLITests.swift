@@ -65,6 +65,8 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
     var staff: Staff = Clinic.csr
     var environment: [String: String] = [:]
     var status: Int32
+    /// The stable code the refusal must carry, where the test pins one.
+    var code: String? = nil
     var mentions: [String]
 
     var testDescription: String { name }
@@ -156,7 +158,8 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
             files: ["visit.json": cashVisit],
             arguments: ["checkout", "--db", "DB", "visit.json"],
             status: 4,
-            mentions: ["visit.json", "no drawer is open at terminal FRONT-1", "cash"]
+            code: "drawer.notOpen",
+            mentions: ["visit.json", "cash"]
         ),
         DrawerRefusal(
             name: "a check checkout with no drawer open",
@@ -164,7 +167,8 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
             files: ["visit.json": checkVisit],
             arguments: ["checkout", "--db", "DB", "visit.json"],
             status: 4,
-            mentions: ["visit.json", "no drawer is open at terminal FRONT-1", "check"]
+            code: "drawer.notOpen",
+            mentions: ["visit.json", "check"]
         ),
         DrawerRefusal(
             name: "a cash checkout at another terminal than the open drawer's",
@@ -172,7 +176,8 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
             files: ["visit.json": cashVisit],
             arguments: ["checkout", "--db", "DB", "--terminal", "FRONT-2", "visit.json"],
             status: 4,
-            mentions: ["no drawer is open at terminal FRONT-2", "cash"]
+            code: "drawer.notOpen",
+            mentions: ["cash"]
         ),
         DrawerRefusal(
             name: "a cash checkout after the close count",
@@ -180,7 +185,8 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
             files: ["visit.json": cashVisit],
             arguments: ["checkout", "--db", "DB", "visit.json"],
             status: 4,
-            mentions: ["no drawer is open at terminal FRONT-1", "cash"]
+            code: "drawer.notOpen",
+            mentions: ["cash"]
         ),
         DrawerRefusal(
             name: "a paid-in after the close count",
@@ -357,12 +363,13 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
         as staff: Staff,
         environment: [String: String] = [:],
         status: Int32,
+        code: String? = nil,
         mentions: [String],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let before = try await DatabaseSnapshot.dump(sandbox.db)
         let result = try await sandbox.run(arguments, as: staff, environment: environment)
-        expectRefusal(result, status: status, mentions: mentions, sourceLocation: sourceLocation)
+        expectRefusal(result, status: status, code: code, mentions: mentions, sourceLocation: sourceLocation)
         let after = try await DatabaseSnapshot.dump(sandbox.db)
         #expect(
             before == after,
@@ -679,6 +686,7 @@ struct DrawerRefusal: Sendable, CustomTestStringConvertible {
             as: refusal.staff,
             environment: refusal.environment,
             status: refusal.status,
+            code: refusal.code,
             mentions: refusal.mentions.map(fill)
         )
     }

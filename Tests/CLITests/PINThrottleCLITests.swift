@@ -20,11 +20,11 @@ import Testing
             #expect(!run.stderr.contains("1111") && !run.stdout.contains("1111"))
             switch run.status {
             case 3:
-                #expect(run.stderr == "vetpos: error: sign-in failed for employee MGR: wrong id or PIN\n", "\(run)")
+                #expect(run.errorCode == "signIn.failed" && run.stderrLines.count == 1, "\(run)")
                 failures += 1
                 throttled = nil
             case 7:
-                #expect(run.stderr.hasPrefix("vetpos: error: too many wrong PINs for employee MGR here; try again in "))
+                #expect(run.errorCode == "signIn.throttled", "\(run)")
                 throttled = run
             default: Issue.record("unexpected \(run)")
             }

@@ -39,12 +39,7 @@ import Testing
 
     @Test func overTheCeilingNeedsAManager() throws {
         let twenty = DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 20_00)))
-        #expect(
-            throws: POSError.approvalRequired(
-                field: "discounts[0]",
-                reason: "a 20% discount exceeds the 10% ceiling of a csr; a manager's PIN and a reason are required"
-            )
-        ) {
+        expectCode("discount.overCeiling", field: "discounts[0]") {
             try CheckoutPlanner.plan(
                 request(
                     [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
@@ -72,12 +67,7 @@ import Testing
     @Test func nobodyApprovesTheirOwnDiscount() {
         var discount = DiscountRequest(discountClass: .employee, method: .percent(Percent(basisPoints: 20_00)))
         discount.approval = ApprovalRequest(employee: "CSR", pin: "1234", reason: "me")
-        #expect(
-            throws: POSError.approvalRequired(
-                field: "discounts[0].approval",
-                reason: "employees cannot approve their own discount"
-            )
-        ) {
+        expectCode("approval.ownAction", field: "discounts[0].approval") {
             try CheckoutPlanner.plan(
                 request(
                     [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
@@ -88,12 +78,7 @@ import Testing
             )
         }
         discount.approval = ApprovalRequest(employee: "TECH", pin: "3456", reason: "tech says so")
-        #expect(
-            throws: POSError.approvalRequired(
-                field: "discounts[0].approval",
-                reason: "TECH (technician) may not approve discounts above the role ceiling"
-            )
-        ) {
+        expectCode("approval.notPermitted", field: "discounts[0].approval") {
             try CheckoutPlanner.plan(
                 request(
                     [LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET")],
@@ -227,13 +212,7 @@ extension CheckoutPlannerTests {
             request(lines, discounts: [tenPercent], client: "STAFF"),
             context: context(client: "STAFF")
         )
-        #expect(
-            throws: POSError.approvalRequired(
-                field: "discounts",
-                reason:
-                    "together the discounts come to 27.1% of the invoice, over the 10% ceiling of a csr; a manager's approval on them is required"
-            )
-        ) {
+        expectCode("discounts.overCeiling", field: "discounts") {
             try CheckoutPlanner.plan(
                 request(lines, discounts: [tenPercent, tenPercent, tenPercent], client: "STAFF"),
                 context: context(client: "STAFF")

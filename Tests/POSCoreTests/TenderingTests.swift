@@ -42,12 +42,7 @@ import Testing
             amount: .cents(10_00),
             check: CheckDetails(number: "1001", bank: "First Bank", payer: "Olive Owner", idNumber: " ")
         )
-        #expect(
-            throws: POSError.invalid(
-                field: "payments[0].idNumber",
-                reason: "a check is refused without the payer's ID or driver's license number"
-            )
-        ) {
+        expectCode("check.idRequired", field: "payments[0].idNumber") {
             try Tendering.apply([check], due: .cents(10_00), client: owner, accountBalance: .zero)
         }
         #expect(throws: POSError.self) {

@@ -358,7 +358,7 @@ struct GeneratedDay {
             _ = try ExportMapping.read(Data(json.utf8), source: "m.json")
             Issue.record("\(json) was accepted")
         } catch {
-            guard case .invalid(let got, _) = error else {
+            guard case .invalid(let got, _, _) = error else {
                 Issue.record("\(error)")
                 return
             }

@@ -60,7 +60,7 @@ func expectRefused(
         try attempt()
         Issue.record("expected a refusal at \(location)", sourceLocation: sourceLocation)
     } catch let error as POSError {
-        guard case .invalid(let field, _) = error else {
+        guard case .invalid(let field, _, _) = error else {
             Issue.record("expected .invalid, got \(error)", sourceLocation: sourceLocation)
             return
         }

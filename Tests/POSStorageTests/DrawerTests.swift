@@ -294,7 +294,7 @@ extension StoreFixture {
         let lateCash = try await f.refusal {
             _ = try await f.checkout("OWNER", [f.line("REX", "EXAM")], payments: [f.cash(.dollars("62.00"))])
         }
-        expectConflict(lateCash, "no drawer is open at terminal FRONT-1")
+        expectCode(lateCash, "drawer.notOpen")
         let lateMovement = try await f.refusal { _ = try await f.movement(.paidOut, "1.00", reason: "postage") }
         expectConflict(lateMovement, "cannot record a paidOut", "waits for verification")
         let secondOpen = try await f.refusal {
@@ -616,7 +616,7 @@ extension StoreFixture {
         let noDrawer = try await f.refusal {
             _ = try await f.movement(.paidIn, "5.00", reason: "other", note: "x", by: front2)
         }
-        expectConflict(noDrawer, "no drawer is open at terminal FRONT-2")
+        expectCode(noDrawer, "drawer.notOpen")
 
         // A replayed movement is recorded once.
         let commandID = f.id()
@@ -640,7 +640,7 @@ extension StoreFixture {
             let error = try await f.refusal {
                 _ = try await f.checkout("OWNER", [f.line("REX", "EXAM")], payments: [payment], by: front2)
             }
-            expectConflict(error, "no drawer is open at terminal FRONT-2", "before taking \(payment.tender.rawValue)")
+            expectCode(error, "drawer.notOpen")
         }
         // A card needs no drawer, and is linked to none.
         let card = try await f.checkout(
@@ -665,14 +665,14 @@ extension StoreFixture {
                 by: front2
             )
         }
-        expectConflict(refund, "no drawer is open at terminal FRONT-2")
+        expectCode(refund, "drawer.notOpen")
         let void = try await f.refusal {
             _ = try await f.store.void(
                 VoidRequest(id: f.id(), invoice: sale.number, reason: "Wrong client"),
                 by: f.mgr.at("FRONT-2")
             )
         }
-        expectConflict(void, "no drawer is open at terminal FRONT-2")
+        expectCode(void, "drawer.notOpen")
         // Every payment at FRONT-1 belongs to its open session, cards included.
         let session = try await f.xReport(f.mgr).session
         let mixed = try await f.checkout(
@@ -716,7 +716,7 @@ extension StoreFixture {
         #expect(z.zNumber == 1)
         // Nothing is counted or closed twice.
         let noSession = try await f.refusal { _ = try await f.closeCount(CashCount(), by: f.csr) }
-        expectConflict(noSession, "no drawer is open at terminal FRONT-1")
+        expectCode(noSession, "drawer.notOpen")
         let noClose = try await f.refusal { _ = try await f.closeDrawer(by: f.csr2) }
         expectConflict(noClose, "no drawer session of FRONT-1 waits for verification")
         let noRecount = try await f.refusal {

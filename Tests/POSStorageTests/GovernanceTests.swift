@@ -19,7 +19,7 @@ import Testing
                 by: f.csr
             )
         }
-        guard case .approvalRequired(let field, let reason) = error else {
+        guard case .approvalRequired(let field, let reason, _) = error else {
             Issue.record("expected approvalRequired, got \(error)")
             return
         }

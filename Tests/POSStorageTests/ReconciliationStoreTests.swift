@@ -103,7 +103,7 @@ import Testing
                 by: f.book
             )
         }
-        if case .invalid(let field, _) = noReason { #expect(field == "reason") } else { Issue.record("\(noReason)") }
+        if case .invalid(let field, _, _) = noReason { #expect(field == "reason") } else { Issue.record("\(noReason)") }
         let oneSided = try await f.refusal {
             _ = try await f.store.recordReconciliation(
                 ReconciliationDecision(action: .match, left: [MatchItem(.payout, "po_3")], reason: "half"),
@@ -111,7 +111,7 @@ import Testing
                 by: f.book
             )
         }
-        if case .invalid(let field, _) = oneSided { #expect(field == "items") } else { Issue.record("\(oneSided)") }
+        if case .invalid(let field, _, _) = oneSided { #expect(field == "items") } else { Issue.record("\(oneSided)") }
         try await f.expectUnchanged(since: before, "a refused decision changed the database")
 
         // Reversed once, the item is free again; a second reversal of the same decision is refused.

@@ -76,7 +76,7 @@ import Testing
                 payments: [f.cash(.dollars("50.00"))]
             )
         }
-        guard case .approvalRequired(let field, let reason) = error else {
+        guard case .approvalRequired(let field, let reason, _) = error else {
             Issue.record("expected .approvalRequired, got \(error)")
             return
         }

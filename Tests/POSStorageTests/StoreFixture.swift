@@ -292,7 +292,7 @@ func expectInvalid(
     reason: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    guard case .invalid(let actualField, let actualReason) = error else {
+    guard case .invalid(let actualField, let actualReason, _) = error else {
         Issue.record("expected .invalid(\(field): …\(reason)…), got \(error)", sourceLocation: sourceLocation)
         return
     }
@@ -306,7 +306,7 @@ func expectApprovalRequired(
     reason: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    guard case .approvalRequired(let actualField, let actualReason) = error else {
+    guard case .approvalRequired(let actualField, let actualReason, _) = error else {
         Issue.record("expected .approvalRequired(\(field): …\(reason)…), got \(error)", sourceLocation: sourceLocation)
         return
     }
@@ -314,8 +314,13 @@ func expectApprovalRequired(
     #expect(actualReason.contains(reason), "reason: \(actualReason)", sourceLocation: sourceLocation)
 }
 
+/// Asserts a refusal's stable code: tests rely on codes, not wording.
+func expectCode(_ error: POSError, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+}
+
 func expectConflict(_ error: POSError, _ words: String..., sourceLocation: SourceLocation = #_sourceLocation) {
-    guard case .conflict(let message) = error else {
+    guard case .conflict(let message, _) = error else {
         Issue.record("expected .conflict(…\(words)…), got \(error)", sourceLocation: sourceLocation)
         return
     }

@@ -112,6 +112,8 @@ import Testing
                 #expect(reply.status == status, "\(what): \(reply)")
                 #expect(reply.error.contains(message), "\(what): \(reply)")
                 #expect(!reply.error.contains("\n"), "\(what): more than one line")
+                // {"error": {"code", "message", "field"}}: a stable code beside the sentence.
+                #expect(reply.code.wholeMatch(of: /[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+/) != nil, "\(what): \(reply)")
                 #expect(reply.headers[.contentType]?.hasPrefix("application/json") == true, "\(what)")
             }
             #expect(try await fixture.snapshot() == before, "a refused request changed the database")
@@ -130,7 +132,8 @@ import Testing
                 let uri = route.path.replacingOccurrences(of: "{number}", with: "1")
                 let keyless = try await api.call(route.method, uri, token: manager, json: #"{"reason": "x"}"#)
                 #expect(keyless.status == 400, "\(route.path): \(keyless)")
-                #expect(keyless.error.hasPrefix("Idempotency-Key header: required"), "\(route.path): \(keyless)")
+                #expect(keyless.code == "idempotencyKey.required", "\(route.path): \(keyless)")
+                #expect(keyless.field == "Idempotency-Key header", "\(route.path): \(keyless)")
                 let stray = try await api.post(uri, token: manager, json: #"{"bogus": 1}"#)
                 #expect(stray.status == 400, "\(route.path): \(stray)")
                 #expect(stray.error.hasPrefix("body"), "\(route.path): \(stray)")

@@ -102,29 +102,31 @@ enum Secret {
     }
 }
 
-/// The one place where failures become what a person sees: one line on stderr and a non-zero exit status.
+/// The one place where failures become what a person sees: one line on stderr ending in the error's stable code
+/// (`[drawer.notOpen]`) and a non-zero exit status.
 ///
 /// Exit statuses: 2 bad input, 3 sign-in or permission refused, 4 conflict with the stored state, 5 a journal or backup
 /// that does not verify, 7 a PIN refused unchecked after too many wrong ones (wait and retry), 1 anything else.
 enum Failure {
     static func report(_ error: any Error) -> ExitCode {
-        let (message, code): (String, Int32) =
+        let (message, code, status): (String, String, Int32) =
             switch error {
             case let error as POSError:
                 switch error {
-                case .invalid, .notFound: (error.description, 2)
-                case .notPermitted, .authenticationFailed, .approvalRequired: (error.description, 3)
-                case .conflict: (error.description, 4)
-                case .throttled: (error.description, 7)
+                case .invalid, .notFound: (error.description, error.code, 2)
+                case .notPermitted, .authenticationFailed, .approvalRequired: (error.description, error.code, 3)
+                case .conflict: (error.description, error.code, 4)
+                case .throttled: (error.description, error.code, 7)
                 }
-            case let error as DatabaseRefusal: (error.description, 4)
-            case let error as BackupVerificationError: (error.description, 5)
+            case let error as DatabaseRefusal: (error.description, "storage.refused", 4)
+            case let error as BackupVerificationError: (error.description, "backup.unverified", 5)
             case let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile:
-                ("cannot read \(error.filePath ?? "the file"): no such file", 2)
-            default: ("\(error)", 1)
+                ("cannot read \(error.filePath ?? "the file"): no such file", "file.notFound", 2)
+            default: ("\(error)", "internal", 1)
             }
-        FileHandle.standardError.write(Data("vetpos: error: \(message)\n".utf8))
-        return ExitCode(code)
+        // The code last, in brackets: scripts match it, people read the sentence.
+        FileHandle.standardError.write(Data("vetpos: error: \(message) [\(code)]\n".utf8))
+        return ExitCode(status)
     }
 }
 

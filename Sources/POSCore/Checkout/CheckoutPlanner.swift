@@ -272,7 +272,8 @@ public enum CheckoutPlanner {
             throw .approvalRequired(
                 field: "discounts",
                 reason: "together the discounts come to \(combined) of the invoice, over the \(ceiling) ceiling of a "
-                    + "\(context.clerk.employee.role.rawValue); a manager's approval on them is required"
+                    + "\(context.clerk.employee.role.rawValue); a manager's approval on them is required",
+                code: "discounts.overCeiling"
             )
         }
     }
@@ -296,7 +297,8 @@ public enum CheckoutPlanner {
             throw .approvalRequired(
                 field: field,
                 reason: "a \(effective) discount exceeds the \(context.policy.ceiling(for: clerk.role)) ceiling of a "
-                    + "\(clerk.role.rawValue); a manager's PIN and a reason are required"
+                    + "\(clerk.role.rawValue); a manager's PIN and a reason are required",
+                code: "discount.overCeiling"
             )
         }
         return try approver(approval, field: field, effective: effective, context: context)
@@ -334,7 +336,8 @@ public enum CheckoutPlanner {
             throw .approvalRequired(
                 field: "\(field).approval",
                 reason:
-                    "a \(effective) discount exceeds the approver's own \(context.policy.ceiling(for: manager.role)) ceiling"
+                    "a \(effective) discount exceeds the approver's own \(context.policy.ceiling(for: manager.role)) ceiling",
+                code: "discount.overApproverCeiling"
             )
         }
         return manager
@@ -381,16 +384,25 @@ public enum Approvals {
                 case .voidInvoice: "void"
                 default: "discount"
                 }
-            throw .approvalRequired(field: field, reason: "employees cannot approve their own \(what)")
+            throw .approvalRequired(
+                field: field,
+                reason: "employees cannot approve their own \(what)",
+                code: "approval.ownAction"
+            )
         }
         guard approver.role.may(permission) else {
             throw .approvalRequired(
                 field: field,
-                reason: "\(approver.id) (\(approver.role.rawValue)) may not \(permission.rawValue)"
+                reason: "\(approver.id) (\(approver.role.rawValue)) may not \(permission.rawValue)",
+                code: "approval.notPermitted"
             )
         }
         guard !approval.reason.trimmingASCIIWhitespace().isEmpty else {
-            throw .approvalRequired(field: "\(field).reason", reason: "an approval needs a reason")
+            throw .approvalRequired(
+                field: "\(field).reason",
+                reason: "an approval needs a reason",
+                code: "approval.reasonRequired"
+            )
         }
         try Identifier.validateText(approval.reason, field: "\(field).reason")
         return approver

@@ -184,12 +184,17 @@ public enum Tendering {
         guard !id.isEmpty else {
             throw .invalid(
                 field: "\(field).idNumber",
-                reason: "a check is refused without the payer's ID or driver's license number"
+                reason: "a check is refused without the payer's ID or driver's license number",
+                code: "check.idRequired"
             )
         }
         guard (4...20).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
         else {
-            throw .invalid(field: "\(field).idNumber", reason: "an ID number is 4 to 20 letters, digits or dashes")
+            throw .invalid(
+                field: "\(field).idNumber",
+                reason: "an ID number is 4 to 20 letters, digits or dashes",
+                code: "check.idInvalid"
+            )
         }
         try refuseCardNumbers(in: [check.bank, check.payer, check.idNumber], field: field)
     }

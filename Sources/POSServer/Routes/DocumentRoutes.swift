@@ -16,7 +16,7 @@ public enum OpenAPIDocument {
     /// The committed document (a resource of this module).
     public static func data() throws -> Data {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
-            throw APIError(.internalServerError, "the OpenAPI document is missing from the build")
+            throw APIError(.internalServerError, "the OpenAPI document is missing from the build", code: "internal")
         }
         return try Data(contentsOf: url)
     }

@@ -77,7 +77,9 @@ public struct APICall: Sendable {
     /// The signed-in employee.
     var clerk: Operator {
         get throws {
-            guard let session else { throw APIError(.unauthorized, "sign in first (POST /api/sessions)") }
+            guard let session else {
+                throw APIError(.unauthorized, "sign in first (POST /api/sessions)", code: "session.required")
+            }
             return session.clerk
         }
     }

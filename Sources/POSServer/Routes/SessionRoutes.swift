@@ -85,7 +85,9 @@ extension SessionView {
 
 extension APICall {
     func sessionOrThrow() throws -> Sessions.Session {
-        guard let session else { throw APIError(.unauthorized, "sign in first (POST /api/sessions)") }
+        guard let session else {
+            throw APIError(.unauthorized, "sign in first (POST /api/sessions)", code: "session.required")
+        }
         return session
     }
 }

@@ -194,7 +194,12 @@ extension APICall {
         let terminal = context.text("terminal")
         let own = try clerk.terminal
         guard terminal == own else {
-            throw APIError(.forbidden, "path terminal: you are signed in at \(own), not \(terminal)")
+            throw APIError(
+                .forbidden,
+                "path terminal: you are signed in at \(own), not \(terminal)",
+                code: "terminal.notYours",
+                field: "path terminal"
+            )
         }
         return terminal
     }

@@ -26,10 +26,18 @@ enum Reply {
     }
 
     static func error(_ error: APIError) -> Response {
-        struct Body: Encodable { var error: String }
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var field: String?
+        }
+        struct Body: Encodable { var error: Detail }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = (try? encoder.encode(Body(error: error.message))) ?? Data(#"{"error":"internal error"}"#.utf8)
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let body = Body(error: Detail(code: error.code, message: error.message, field: error.field))
+        let data =
+            (try? encoder.encode(body))
+            ?? Data(#"{"error":{"code":"internal","message":"internal error"}}"#.utf8)
         var headers = error.headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -45,7 +53,7 @@ extension Request {
             let buffer = try await collectBody(upTo: limit)
             return Data(buffer.readableBytesView)
         } catch {
-            throw APIError(.contentTooLarge, "body: larger than \(limit) bytes")
+            throw APIError(.contentTooLarge, "body: larger than \(limit) bytes", code: "body.tooLarge", field: "body")
         }
     }
 

@@ -128,7 +128,7 @@ enum StaticFiles {
 
     static func response(name: String, ifNoneMatch: String?) -> Response {
         guard let file = files[name] else {
-            return Reply.error(APIError(.notFound, "no static file \(name)"))
+            return Reply.error(APIError(.notFound, "no static file \(name)", code: "route.notFound"))
         }
         var headers = HTTPFields()
         headers[.contentType] = file.type

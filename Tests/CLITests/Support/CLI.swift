@@ -72,6 +72,14 @@ struct CLIResult: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The stable code at the end of an error line (`vetpos: error: … [drawer.notOpen]`), or nil.
+    var errorCode: String? {
+        guard let line = stderrLines.last(where: { $0.hasPrefix("vetpos: error: ") }),
+            let match = line.firstMatch(of: /\[([a-zA-Z0-9.]+)\]$/)
+        else { return nil }
+        return String(match.1)
+    }
+
     var description: String {
         "vetpos \(arguments.joined(separator: " ")) → \(signaled ? "signal" : "status") \(status)"
             + (timedOut ? " (TIMED OUT)" : "") + "\nstderr: \(stderr)\nstdout: \(stdout.prefix(2000))"
@@ -380,7 +388,8 @@ enum Terminal {
 func expectRefusal(
     _ result: CLIResult,
     status: Int32,
-    mentions fragments: [String],
+    code: String? = nil,
+    mentions fragments: [String] = [],
     stdoutAllowed: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -391,6 +400,10 @@ func expectRefusal(
     #expect(result.stderr.hasSuffix("\n"), "stderr must end with a newline: \(result)", sourceLocation: sourceLocation)
     let line = String(lines.first ?? "")
     #expect(line.hasPrefix("vetpos: error: "), "\(result)", sourceLocation: sourceLocation)
+    #expect(result.errorCode != nil, "no [code] at the end: \(line)", sourceLocation: sourceLocation)
+    if let code {
+        #expect(result.errorCode == code, "expected code \(code): \(line)", sourceLocation: sourceLocation)
+    }
     for fragment in fragments {
         #expect(
             line.contains(fragment),

@@ -149,7 +149,12 @@ struct API: Sendable {
         var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
         var array: [Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [Any]) ?? [] }
         var text: String { String(decoding: body, as: UTF8.self) }
-        var error: String { json["error"] as? String ?? "" }
+        /// The refusal's one-line message (`{"error": {"code", "message", "field"}}`).
+        var error: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
+        /// The refusal's stable code.
+        var code: String { (json["error"] as? [String: Any])?["code"] as? String ?? "" }
+        /// Where the refusal points, if at one place.
+        var field: String? { (json["error"] as? [String: Any])?["field"] as? String }
         var description: String { "\(status) \(text.prefix(600))" }
     }
 

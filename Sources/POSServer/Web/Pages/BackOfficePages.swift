@@ -9,7 +9,9 @@ import POSStorage
 /// recount, verification with the float kept (reduce to float), and the X report (blind for a cashier).
 enum DrawerPage {
     static func render(_ store: Store, _ session: Sessions.Session?) async throws -> HTML {
-        guard let clerk = session?.clerk else { throw APIError(.unauthorized, "sign in first") }
+        guard let clerk = session?.clerk else {
+            throw APIError(.unauthorized, "sign in first", code: "session.required")
+        }
         let denominations = try await store.policy().drawer.denominations
         let report: DrawerReport?
         do {
@@ -115,7 +117,9 @@ enum DrawerPage {
 /// chosen day), a Z report by number, and the over/short history as a chart drawn here (inline SVG).
 enum ReportsPage {
     static func render(_ store: Store, _ session: Sessions.Session?, request: Request) async throws -> HTML {
-        guard let clerk = session?.clerk else { throw APIError(.unauthorized, "sign in first") }
+        guard let clerk = session?.clerk else {
+            throw APIError(.unauthorized, "sign in first", code: "session.required")
+        }
         let day = try request.date("date")?.description ?? ""
         var zSection: HTML = ""
         if let text = request.query("z") {
@@ -194,7 +198,9 @@ enum ReportsPage {
 /// `/books`: the bookkeeper's exports (downloaded through the API) and imports (uploaded with progress).
 enum BooksPage {
     static func render(_ store: Store, _ session: Sessions.Session?) async throws -> HTML {
-        guard let clerk = session?.clerk else { throw APIError(.unauthorized, "sign in first") }
+        guard let clerk = session?.clerk else {
+            throw APIError(.unauthorized, "sign in first", code: "session.required")
+        }
         try clerk.require(.exportData)
         let imported = try await store.importedFiles()
         let rows = imported.map { file -> HTML in
@@ -241,7 +247,9 @@ enum BooksPage {
 /// The appliance's status for managers: what `vetpos status` prints, in a table a person reads.
 enum StatusPage {
     static func render(_ server: APIServer, _ session: Sessions.Session?) async throws -> HTML {
-        guard let clerk = session?.clerk else { throw APIError(.unauthorized, "sign in first") }
+        guard let clerk = session?.clerk else {
+            throw APIError(.unauthorized, "sign in first", code: "session.required")
+        }
         try clerk.require(.viewStatus)
         let status = try await server.applianceStatus()
         let rows = status.lines.map { line -> HTML in

@@ -89,7 +89,7 @@ async function api(method, path, payload, action) {
   }
   if (action) pendingKeys.delete(action);
   let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch (error) { data = { error: text }; }
+  try { data = text ? JSON.parse(text) : null; } catch (error) { data = { error: { code: "http", message: text } }; }
   // A 401 means this session has ended, unless the session is still good: then it was another employee's PIN
   // (a manager's approval) that the server refused, and the caller shows that next to the PIN.
   if (response.status === 401 && path !== "/api/sessions" && !(await sessionAlive(path))) {
@@ -169,7 +169,10 @@ async function run(form, work) {
   }
 }
 
-function fail(reply) { throw new Error((reply.data && reply.data.error) || "failed with status " + reply.status); }
+// A refusal is {"error": {"code", "message", "field"}}: the code for decisions here, the message for people.
+function refusal(reply) { return (reply && reply.data && reply.data.error) || {}; }
+function errorMessage(reply) { return refusal(reply).message || ""; }
+function fail(reply) { throw new Error(errorMessage(reply) || "failed with status " + reply.status); }
 
 function value(form, name) {
   const field = form.querySelector('[name="' + name + '"]');
@@ -379,14 +382,14 @@ async function quote(asked) {
   try {
     reply = JSON.parse(asked).length === 0 ? null : await api("POST", "/api/invoices/" + invoiceNumber + "/quote", { discounts: JSON.parse(asked) });
   } catch (error) {
-    reply = { ok: false, data: { error: error.message } };
+    reply = { ok: false, data: { error: { code: "network", message: error.message } } };
   }
   if (sequence !== quoteSequence) return;
   needingApproval = reply && reply.ok ? reply.data.needsApproval : [];
   show(reply && reply.ok ? reply.data : null);
   if (status) {
     status.hidden = !reply || reply.ok;
-    status.textContent = reply && !reply.ok ? "Totals are before discounts: " + ((reply.data && reply.data.error) || "the discounts could not be priced") : "";
+    status.textContent = reply && !reply.ok ? "Totals are before discounts: " + (errorMessage(reply) || "the discounts could not be priced") : "";
   }
   renderPending();
 }
@@ -521,7 +524,7 @@ function setUpInvoice() {
       });
       const reply = await sendCheckout();
       if (reply.ok) return checkedOut();
-      const message = (reply.data && reply.data.error) || "failed with status " + reply.status;
+      const message = errorMessage(reply) || "failed with status " + reply.status;
       const refused = reply.status === 401 || /\.approval\b/.test(message);
       if (refused) discounts.forEach((discount) => { if (discount.approval === approval) delete discount.approval; });
       renderPending();
@@ -545,11 +548,11 @@ function checkedOut() {
   go();
 }
 
-// 403 for a discount over the clerk's ceiling: "discounts[0]: a 25% discount exceeds the 10% ceiling of a csr; a
-// manager's PIN and a reason are required" (or "a manager's approval on them is required" for several together).
+// 403 for a discount over the clerk's ceiling: an approval refusal whose field is the discount ("discounts[0]",
+// or "discounts" for several together).
 function needsApproval(reply) {
-  const message = (reply.data && reply.data.error) || "";
-  return reply.status === 403 && /discounts/.test(message) && /approval|manager's PIN/.test(message);
+  const error = refusal(reply);
+  return reply.status === 403 && /^discounts/.test(error.field || "");
 }
 
 function askApproval(message) {
@@ -566,7 +569,7 @@ function askApproval(message) {
 
 // Any other refusal: the tender or discount row it names is marked, the message goes to its form.
 function checkoutFailed(reply) {
-  const message = (reply.data && reply.data.error) || "";
+  const message = errorMessage(reply) || "";
   const row = /payments\[(\d+)\]/.exec(message);
   if (row) {
     const item = document.querySelector('#pending-tenders li[data-index="' + row[1] + '"]');
@@ -583,7 +586,7 @@ function checkoutFailed(reply) {
 async function checkout() {
   const reply = await sendCheckout();
   if (reply.ok) return checkedOut();
-  if (needsApproval(reply)) return askApproval((reply.data && reply.data.error) || "");
+  if (needsApproval(reply)) return askApproval(errorMessage(reply) || "");
   checkoutFailed(reply);
 }
 
@@ -596,7 +599,7 @@ function printOutcome(reply) {
     return "Queued on " + job.queue + " (job " + job.id + ", " + job.state + (job.lastError ? ": " + job.lastError : "") +
       "); it prints when the printer answers" + warnings;
   }
-  return "Not printed: " + ((reply.data && reply.data.error) || "status " + reply.status) + ". Use the printable receipt.";
+  return "Not printed: " + (errorMessage(reply) || "status " + reply.status) + ". Use the printable receipt.";
 }
 
 function setUpReceipt() {
@@ -755,7 +758,7 @@ function setUpBooks() {
       const format = value(exportForm, "format");
       const response = await fetch("/api/exports/" + format + "?from=" + from + (to ? "&to=" + to : ""), { headers: { "Authorization": "Bearer " + token() } });
       if (response.status === 401) return signedOut();
-      if (!response.ok) { const data = await response.json().catch(() => ({})); throw new Error(data.error || "export failed"); }
+      if (!response.ok) { const data = await response.json().catch(() => ({})); throw new Error((data.error && data.error.message) || "export failed"); }
       const disposition = response.headers.get("Content-Disposition") || "";
       const named = /filename="?([^";]+)"?/.exec(disposition);
       const link = document.createElement("a");
@@ -789,9 +792,9 @@ function setUpBooks() {
       request.addEventListener("load", () => {
         pendingKeys.delete(action);
         let data = {};
-        try { data = JSON.parse(request.responseText); } catch (error) { data = { error: request.responseText }; }
+        try { data = JSON.parse(request.responseText); } catch (error) { data = { error: { message: request.responseText } }; }
         if (request.status === 401) { signedOut(); return resolve(); }
-        if (request.status >= 300) return reject(new Error(data.error || "import failed"));
+        if (request.status >= 300) return reject(new Error((data.error && data.error.message) || "import failed"));
         progress.value = 100;
         document.getElementById("import-result").replaceChildren(renderData(data));
         resolve();
