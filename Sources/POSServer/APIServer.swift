@@ -214,6 +214,7 @@ public struct APIServer: Sendable {
 }
 
 extension HTTPField.Name {
+    // safe: a literal, valid header name
     static let idempotencyKey = Self("Idempotency-Key")!
 }
 

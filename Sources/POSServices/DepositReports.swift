@@ -48,6 +48,7 @@ public enum DepositReports {
             checks: record.checks.map(check),
             exceptions: record.exceptions.map {
                 DepositSlip.Exception(
+                    // safe: the two kinds share their raw values (tested)
                     kind: DepositSlip.ExceptionKind(rawValue: $0.kind.rawValue)!,
                     drawer: $0.drawer,
                     session: $0.session,

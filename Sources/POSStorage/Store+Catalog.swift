@@ -189,6 +189,7 @@ extension Store {
         CatalogItem(
             code: row["code"],
             name: row["name"],
+            // safe: the schema's CHECK constraint admits only these values
             kind: ItemKind(rawValue: row["kind"])!,
             unitPrice: Money(minorUnits: row["unitPrice"]),
             taxCategory: row["taxCategory"],

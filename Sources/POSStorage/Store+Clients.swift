@@ -75,6 +75,7 @@ extension Store {
                 at: at,
                 payload: request
             )
+            // safe: the row was written in this same transaction
             return try Self.clientRecord(client.id, db)!
         }
     }
@@ -125,6 +126,7 @@ extension Store {
                 cached: db,
                 sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE clientId = ? AND tender = 'account'",
                 arguments: [clientID]
+                // safe: an aggregate query always returns one row
             )!
         )
     }

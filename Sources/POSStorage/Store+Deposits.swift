@@ -481,6 +481,7 @@ extension Store {
         }
         return DepositRecord(
             id: id,
+            // safe: the schema's CHECK constraint admits only real dates
             businessDate: BusinessDate(row["businessDate"])!,
             sequence: row["sequence"],
             clinic: policy.clinicName,
@@ -807,7 +808,9 @@ extension Store {
             totals[key] = total
         }
         return totals.values.sorted {
+            // safe: every case is in allCases
             (Tender.allCases.firstIndex(of: $0.tender)!, CardBrand.allCases.firstIndex(of: $0.brand)!)
+                // safe: every case is in allCases
                 < (Tender.allCases.firstIndex(of: $1.tender)!, CardBrand.allCases.firstIndex(of: $1.brand)!)
         }
     }
@@ -816,7 +819,9 @@ extension Store {
         let brand: String? = row["cardBrand"]
         return CardBatchRecord.Payment(
             number: row["number"],
+            // safe: the schema's CHECK constraint admits only these values
             kind: PaymentKind(rawValue: row["kind"])!,
+            // safe: the schema's CHECK constraint admits only these values
             tender: Tender(rawValue: row["tender"])!,
             brand: brand.flatMap(CardBrand.init(rawValue:)) ?? .other,
             last4: row["cardLast4"] ?? "",
@@ -824,6 +829,7 @@ extension Store {
             terminal: row["cardTerminal"] ?? "",
             amount: Money(minorUnits: row["amount"]),
             atMillis: row["at"],
+            // safe: the schema's CHECK constraint admits only real dates
             businessDate: BusinessDate(row["businessDate"])!,
             invoice: row["invoiceNumber"],
             reverses: row["reverses"],
@@ -855,6 +861,7 @@ extension Store {
             arguments: [id]
         ).map {
             CardBatchRecord.BrandTotal(
+                // safe: the schema's CHECK constraint admits only these values
                 tender: Tender(rawValue: $0["tender"])!,
                 brand: CardBrand(rawValue: $0["brand"]) ?? .other,
                 count: $0["paymentCount"],
@@ -862,13 +869,16 @@ extension Store {
                 refunds: Money(minorUnits: $0["refunds"])
             )
         }.sorted {
+            // safe: every case is in allCases
             (Tender.allCases.firstIndex(of: $0.tender)!, CardBrand.allCases.firstIndex(of: $0.brand)!)
+                // safe: every case is in allCases
                 < (Tender.allCases.firstIndex(of: $1.tender)!, CardBrand.allCases.firstIndex(of: $1.brand)!)
         }
         let reportedNet: Int64? = row["reportedNet"]
         return CardBatchRecord(
             id: id,
             terminal: row["terminal"],
+            // safe: the schema's CHECK constraint admits only real dates
             businessDate: BusinessDate(row["businessDate"])!,
             sequence: row["sequence"],
             closedAt: row["closedAt"],

@@ -658,6 +658,7 @@ extension Store {
             DrawerSessionRow(
                 id: $0["id"],
                 drawer: $0["drawer"],
+                // safe: the schema's CHECK constraint admits only these values
                 state: DrawerState(rawValue: $0["state"])!,
                 cashier: $0["cashier"],
                 openedAt: $0["openedAt"]
@@ -731,6 +732,7 @@ extension Store {
             sql: "SELECT * FROM drawerEvent WHERE session = ? ORDER BY sequence",
             arguments: [session]
         ).map {
+            // safe: the schema's CHECK constraint admits only these values
             let kind = DrawerEventKind(rawValue: $0["kind"])!
             let countsSomething = [.open, .handover, .closeCount, .recount, .safeDrop].contains(kind)
             return DrawerEvent(
@@ -755,7 +757,9 @@ extension Store {
         ).map {
             DrawerPayment(
                 number: $0["number"],
+                // safe: the schema's CHECK constraint admits only these values
                 kind: PaymentKind(rawValue: $0["kind"])!,
+                // safe: the schema's CHECK constraint admits only these values
                 tender: Tender(rawValue: $0["tender"])!,
                 amount: Money(minorUnits: $0["amount"]),
                 tendered: Money(minorUnits: $0["tendered"]),
@@ -825,6 +829,7 @@ extension Store {
         else {
             throw POSError.notFound(what: "drawer session", id: String(id))
         }
+        // safe: the schema's CHECK constraint admits only these values
         let state = DrawerState(rawValue: row["state"])!
         let events = try drawerEvents(id, db)
         let payments = try drawerPayments(id, db)
@@ -841,12 +846,14 @@ extension Store {
         ) {
             tenders.append(
                 DrawerReport.TenderTotal(
+                    // safe: the schema's CHECK constraint admits only these values
                     tender: Tender(rawValue: row["tender"])!,
                     count: row["count"],
                     net: Money(minorUnits: row["net"])
                 )
             )
         }
+        // safe: every case is in allCases
         tenders.sort { Tender.allCases.firstIndex(of: $0.tender)! < Tender.allCases.firstIndex(of: $1.tender)! }
         for row in try Row.fetchAll(
             cached: db,

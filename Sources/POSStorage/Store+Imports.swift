@@ -350,9 +350,11 @@ extension Store {
             payoutID: row["payoutId"],
             batchReference: row["batchReference"],
             traceID: row["traceId"],
+            // safe: the schema's CHECK constraint admits only real dates
             date: BusinessDate(row["date"])!,
             availableOn: (row["availableOn"] as String?).flatMap(BusinessDate.init),
             payoutDate: (row["payoutDate"] as String?).flatMap(BusinessDate.init),
+            // safe: the schema's CHECK constraint admits only these values
             type: SettlementLineType(rawValue: row["type"])!,
             category: row["category"],
             gross: Money(minorUnits: row["gross"]),
@@ -373,6 +375,7 @@ extension Store {
             account: row["account"],
             id: row["id"],
             idDerived: row["idDerived"],
+            // safe: the schema's CHECK constraint admits only real dates
             date: BusinessDate(row["date"])!,
             valueDate: (row["valueDate"] as String?).flatMap(BusinessDate.init),
             amount: Money(minorUnits: row["amount"]),

@@ -229,6 +229,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(number)",
                     at: at,
+                    // safe: the row was written in this same transaction
                     payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: request.invoice)
                 )
             }
@@ -254,6 +255,7 @@ extension Store {
                     cached: db,
                     sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE reverses = ?",
                     arguments: [request.payment]
+                    // safe: an aggregate query always returns one row
                 )!)
             let context = try self.context(
                 client: original.client,
@@ -295,6 +297,7 @@ extension Store {
                 by: clerk,
                 subject: "payment \(number)",
                 at: at,
+                // safe: the row was written in this same transaction
                 payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: original.invoice)
             )
             guard let invoice = original.invoice else {
@@ -358,6 +361,7 @@ extension Store {
                     by: clerk,
                     subject: "payment \(number)",
                     at: at,
+                    // safe: the row was written in this same transaction
                     payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: request.invoice)
                 )
             }
@@ -499,6 +503,7 @@ extension Store {
                 item: CatalogItem(
                     code: line["itemCode"],
                     name: line["description"],
+                    // safe: the schema's CHECK constraint admits only these values
                     kind: ItemKind(rawValue: line["kind"])!,
                     unitPrice: Money(minorUnits: line["unitPrice"]),
                     taxCategory: line["taxCategory"]
@@ -652,7 +657,9 @@ extension Store {
             number: row["number"],
             invoice: row["invoiceNumber"],
             client: row["clientId"],
+            // safe: the schema's CHECK constraint admits only these values
             kind: PaymentKind(rawValue: row["kind"])!,
+            // safe: the schema's CHECK constraint admits only these values
             tender: Tender(rawValue: row["tender"])!,
             amount: Money(minorUnits: row["amount"]),
             tendered: Money(minorUnits: row["tendered"]),
@@ -679,6 +686,7 @@ extension Store {
             employee: row["employeeId"],
             terminal: row["terminal"],
             atMillis: row["at"],
+            // safe: the schema's CHECK constraint admits only real dates
             businessDate: BusinessDate(row["businessDate"])!
         )
     }
@@ -712,6 +720,7 @@ extension Store {
                 patient: line["patientId"],
                 item: line["itemCode"],
                 description: line["description"],
+                // safe: the schema's CHECK constraint admits only these values
                 kind: ItemKind(rawValue: line["kind"])!,
                 quantity: Quantity(thousandths: line["quantity"]),
                 unitPrice: Money(minorUnits: line["unitPrice"]),
@@ -744,6 +753,7 @@ extension Store {
             arguments: [number]
         ).map {
             InvoiceView.Discount(
+                // safe: the schema's CHECK constraint admits only these values
                 discountClass: DiscountClass(rawValue: $0["class"])!,
                 target: $0["target"],
                 method: $0["method"],

@@ -157,6 +157,7 @@ extension Store {
         let decoder = JSONDecoder()
         return ReconciliationDecision(
             number: row["number"],
+            // safe: the schema's CHECK constraint admits only these values
             action: ReconciliationDecision.Action(rawValue: row["action"])!,
             left: try decoder.decode([MatchItem].self, from: Data((row["leftItems"] as String).utf8)),
             right: try decoder.decode([MatchItem].self, from: Data((row["rightItems"] as String).utf8)),

@@ -33,12 +33,14 @@ extension Store {
                 arguments: [day]
             ).map {
                 DayReport.Category(
+                    // safe: the schema's CHECK constraint admits only these values
                     kind: ItemKind(rawValue: $0["kind"])!,
                     lines: $0["lines"],
                     gross: Money(minorUnits: $0["gross"]),
                     discounts: Money(minorUnits: $0["discounts"]),
                     tax: Money(minorUnits: $0["tax"])
                 )
+                // safe: every case is in allCases
             }.sorted { ItemKind.allCases.firstIndex(of: $0.kind)! < ItemKind.allCases.firstIndex(of: $1.kind)! }
             let discounts = try Row.fetchAll(
                 cached: db,
@@ -52,6 +54,7 @@ extension Store {
                 arguments: [day]
             ).map {
                 DayReport.DiscountClassTotal(
+                    // safe: the schema's CHECK constraint admits only these values
                     discountClass: DiscountClass(rawValue: $0["class"])!,
                     count: $0["count"],
                     amount: Money(minorUnits: $0["amount"])
@@ -72,12 +75,14 @@ extension Store {
             )
             let tenderTotals = tenders.map {
                 DayReport.TenderTotal(
+                    // safe: the schema's CHECK constraint admits only these values
                     tender: Tender(rawValue: $0["tender"])!,
                     payments: $0["payments"],
                     received: Money(minorUnits: $0["received"]),
                     refunded: Money(minorUnits: $0["refunded"]),
                     reversed: Money(minorUnits: $0["reversed"])
                 )
+                // safe: every case is in allCases
             }.sorted { Tender.allCases.firstIndex(of: $0.tender)! < Tender.allCases.firstIndex(of: $1.tender)! }
             let change = tenders.map { Money(minorUnits: $0["change"]) }.sum()
             let refundCredits =
@@ -85,17 +90,21 @@ extension Store {
                     cached: db,
                     sql: "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE businessDate = ? AND kind = 'refund'",
                     arguments: [day]
+                    // safe: an aggregate query always returns one row
                 )!)
             let posted = try Int.fetchOne(
                 cached: db,
                 sql: "SELECT COUNT(*) FROM invoice WHERE businessDate = ? AND status = 'posted'",
                 arguments: [day]
+                // safe: an aggregate query always returns one row
             )!
             let voided = try Int.fetchOne(
                 cached: db,
                 sql: "SELECT COUNT(*) FROM invoiceVoid WHERE businessDate = ?",
                 arguments: [day]
+                // safe: an aggregate query always returns one row
             )!
+            // safe: COUNT(*) always returns one row
             let open = try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'open'")!
             return DayReport(
                 date: date,

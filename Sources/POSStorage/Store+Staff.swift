@@ -21,6 +21,7 @@ extension Store {
         let at = now()
         let clerk = Operator(employee: manager, terminal: terminal)
         return try await transaction { db in
+            // safe: COUNT(*) always returns one row
             guard try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! == 0 else {
                 throw POSError.conflict("the clinic is already set up; add employees with `vetpos employees add`")
             }
@@ -62,6 +63,7 @@ extension Store {
     }
 
     public func isSetUp() async throws -> Bool {
+        // safe: COUNT(*) always returns one row
         try await read { db in try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! > 0 }
     }
 
@@ -195,6 +197,7 @@ extension Store {
     }
 
     static func employee(_ row: Row) -> Employee {
+        // safe: the schema's CHECK constraint admits only these values
         Employee(id: row["id"], name: row["name"], role: Role(rawValue: row["role"])!, active: row["active"])
     }
 

@@ -481,7 +481,7 @@ struct ImportRefusal: Sendable, CustomTestStringConvertible {
         try sandbox.write("stripe.csv", try ImportInput.stripe.text())
         let before = try await DatabaseSnapshot.dump(sandbox.db)
         let cases: [([String], [String])] = [
-            (["bank", "bank.csv"], ["bank.csv", "cannot tell its format", "--mapping FILE"]),
+            (["bank", "bank.csv"], ["bank.csv", "cannot tell its format", "--mapping"]),
             (["settlement", "bank.csv"], ["bank.csv", "cannot tell its format"]),
             (["bank", "bank.bai2", "--format", "ofx"], ["bank.bai2 line 1", "this is not an OFX file"]),
             (["bank", "bank.bai2", "--format", "qif"], ["--format", "'qif' is not bai2, ofx or csv"]),

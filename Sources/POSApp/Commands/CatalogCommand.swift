@@ -70,7 +70,7 @@ struct CatalogCommand: AsyncParsableCommand {
             let store = try database.openStore()
             if let set {
                 let category = try SetupCommand.taxCategory(set, field: "--set")
-                _ = try await store.setTaxCategory(category, commandID: id, by: try await signIn.signIn(store))
+                _ = try await signIn.operations(store).setTaxCategory(category, commandID: id)
             }
             for rate in try await store.taxCategories().map(BackOffice.TaxRate.init) {
                 print("\(rate.code)\t\(rate.name)\t\(rate.percent)")
@@ -110,8 +110,8 @@ struct CouponCommand: AsyncParsableCommand {
                 singleUse: singleUse,
                 fields: ("--percent", "--amount")
             )
-            let store = try database.openStore()
-            print(try Output.json(try await store.addCoupon(coupon, commandID: id, by: try await signIn.signIn(store))))
+            let operations = try await signIn.operations(try database.openStore())
+            print(try Output.json(try await operations.addCoupon(coupon, commandID: id)))
         }
     }
 

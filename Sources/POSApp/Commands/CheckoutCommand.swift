@@ -22,38 +22,33 @@ struct CheckoutCommand: VetPOSCommandBody {
 
     func execute() async throws {
         let (data, source) = try Output.read(input)
-        let store = try database.openStore()
-        let clerk = try await signIn.signIn(store)
-        let hardware = try await TerminalHardware.at(clerk.terminal, store: store)
+        let operations = try await signIn.operations(try database.openStore())
         guard jsonl else {
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: data, source: source)
-            // A replay returns the first result: the drawer must not open again.
-            let replay = hardware == nil ? false : try await store.commandExists(request.id)
-            let view: InvoiceView
-            do {
-                view = try await store.checkout(request, by: clerk)
-            } catch let error as POSError {
-                throw error.located(at: source)
-            }
-            print(try Output.json(view))
-            if !replay { await hardware?.sold(view, commandID: request.id, by: clerk) }
+            print(try Output.json(try await Self.checkout(request, operations, at: source)))
             return
         }
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
         where !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) {
             let here = "\(source) line \(index + 1)"
             let request = try RequestDecoder.decode(CheckoutRequest.self, from: Data(line), source: here)
-            // A replay returns the first result: the drawer must not open again.
-            let replay = hardware == nil ? false : try await store.commandExists(request.id)
-            let view: InvoiceView
-            do {
-                view = try await store.checkout(request, by: clerk)
-            } catch let error as POSError {
-                throw error.located(at: here)
-            }
+            let view = try await Self.checkout(request, operations, at: here)
             // One line per committed checkout: a reader that saw the line may rely on it being stored.
             FileHandle.standardOutput.write(Data((try Output.json(view, pretty: false) + "\n").utf8))
-            if !replay { await hardware?.sold(view, commandID: request.id, by: clerk) }
+        }
+    }
+
+    static func checkout(
+        _ request: CheckoutRequest,
+        _ operations: Operations,
+        at place: String
+    ) async throws
+        -> InvoiceView
+    {
+        do {
+            return try await operations.checkout(request)
+        } catch let error as POSError {
+            throw error.located(at: place)
         }
     }
 }
@@ -75,21 +70,7 @@ struct RefundCommand: VetPOSCommandBody {
     func execute() async throws {
         let (data, source) = try Output.read(input)
         let request = try RequestDecoder.decode(RefundRequest.self, from: data, source: source)
-        let store = try database.openStore()
-        let clerk = try await signIn.signIn(store)
-        let replay = try await store.commandExists(request.id)
-        let view = try await store.refund(request, by: clerk)
-        print(try Output.json(view))
-        // The refund just recorded: the newest refund on the invoice.
-        if !replay, let (opening, refund) = DrawerOpening.refund(view) {
-            try await TerminalHardware.at(clerk.terminal, store: store)?.committed(
-                opening,
-                receipt: { try $0.refund(refund, of: view) },
-                kind: .refund,
-                invoice: view.number,
-                commandID: request.id,
-                by: clerk
-            )
-        }
+        let operations = try await signIn.operations(try database.openStore())
+        print(try Output.json(try await operations.refund(request)))
     }
 }

@@ -39,12 +39,11 @@ struct DepositCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            let deposit = try await store.prepareDeposit(
+            let operations = try await signIn.operations(store)
+            let deposit = try await operations.prepareDeposit(
                 sessions: session.isEmpty ? nil : session,
                 note: note,
-                commandID: id,
-                by: clerk
+                commandID: id
             )
             let slip = DepositReports.slip(deposit)
             if format == .json {
@@ -124,21 +123,13 @@ struct BatchCommand: AsyncParsableCommand {
                 return value
             }
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            let batches: [CardBatchRecord]
-            if let cardTerminal {
-                batches = [
-                    try await store.closeCardBatch(
-                        terminal: cardTerminal,
-                        reference: reference,
-                        reportedNet: net,
-                        commandID: id,
-                        by: clerk
-                    )
-                ]
-            } else {
-                batches = try await store.closeCardBatches(commandID: id, by: clerk)
-            }
+            let operations = try await signIn.operations(store)
+            let batches = try await operations.closeCardBatches(
+                terminal: cardTerminal,
+                reference: reference,
+                reportedNet: net,
+                commandID: id
+            )
             let closed = batches.map(DepositReports.batch)
             if format == .json {
                 print(try Output.json(closed))

@@ -79,9 +79,9 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(store)
             let opening = try await count.read(store, what: "opening count")
-            let report = try await store.openDrawer(count: opening, commandID: id, by: clerk)
+            let report = try await operations.openDrawer(count: opening, commandID: id)
             let denominations = report.denominations
             print(
                 "Drawer \(report.drawer) opened (session \(report.session)) with \(report.openingCount.total(denominations).formatted)."
@@ -134,26 +134,17 @@ struct DrawerCommand: AsyncParsableCommand {
                 throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as 12.50")
             }
             let approval = try Secret.approval(by: approvedBy, reason: note ?? reason)
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            let replay = try await store.commandExists(id)
-            let event = try await store.recordDrawerMovement(
+            let operations = try await signIn.operations(try database.openStore())
+            let event = try await operations.paidInOrOut(
                 kind,
                 amount: value,
                 reason: reason,
                 note: note,
                 approval: approval,
-                commandID: id,
-                by: clerk
+                commandID: id
             )
             let what = kind == .paidIn ? "Paid in" : "Paid out"
             print("\(what) \(value.formatted) — \(event.reason ?? "") (event \(event.sequence)).")
-            // A replay returns the first result: the drawer must not open again.
-            if !replay {
-                try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(
-                    for: kind == .paidIn ? .paidIn : .paidOut
-                )
-            }
         }
     }
 
@@ -169,15 +160,9 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(store)
             let dropped = try await count.read(store, what: "cash going to the safe")
-            let event = try await store.recordDrawerMovement(
-                .safeDrop,
-                count: dropped,
-                reason: reason,
-                commandID: id,
-                by: clerk
-            )
+            let event = try await operations.safeDrop(count: dropped, reason: reason, commandID: id)
             print("Safe drop of \((-event.amount).formatted) recorded (event \(event.sequence)).")
         }
     }
@@ -193,18 +178,9 @@ struct DrawerCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
 
         func execute() async throws {
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            let replay = try await store.commandExists(id)
-            // Recorded (permission-checked, with who and why) before the drawer opens.
-            let event = try await store.recordDrawerMovement(
-                .noSale,
-                reason: reason,
-                commandID: id,
-                by: clerk
-            )
+            let operations = try await signIn.operations(try database.openStore())
+            let event = try await operations.noSale(reason: reason, commandID: id)
             print("No-sale recorded: \(event.reason ?? "") (event \(event.sequence)).")
-            if !replay { try await TerminalHardware.at(clerk.terminal, store: store)?.kickDrawer(for: .noSale) }
         }
     }
 
@@ -224,16 +200,15 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(store)
             let counted = try await count.read(store, what: "handover count")
             let pin = try Secret.read(environment: "VETPOS_INCOMING_PIN", prompt: "PIN for \(to): ")
             let approval = try Secret.approval(by: approvedBy, reason: "handover variance")
-            let result = try await store.handOverDrawer(
+            let result = try await operations.handOver(
                 count: counted,
                 to: ApprovalRequest(employee: to, pin: pin, reason: "shift change"),
                 approval: approval,
-                commandID: id,
-                by: clerk
+                commandID: id
             )
             print("Drawer handed over from \(result.cashier) to \(to).")
             DrawerCommand.printResult(result)
@@ -263,15 +238,9 @@ struct DrawerCommand: AsyncParsableCommand {
                 slips[parts[0]] = amount
             }
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(store)
             let counted = try await count.read(store, what: "close count")
-            let result = try await store.countDrawerForClose(
-                count: counted,
-                checks: check,
-                cardSlips: slips,
-                commandID: id,
-                by: clerk
-            )
+            let result = try await operations.closeCount(count: counted, checks: check, cardSlips: slips, commandID: id)
             if format == .json {
                 print(try Output.json(result))
             } else {
@@ -290,9 +259,9 @@ struct DrawerCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(store)
             let counted = try await count.read(store, what: "recount")
-            let result = try await store.recountDrawer(count: counted, commandID: id, by: clerk)
+            let result = try await operations.recount(count: counted, commandID: id)
             if format == .json {
                 print(try Output.json(result))
             } else {
@@ -322,14 +291,8 @@ struct DrawerCommand: AsyncParsableCommand {
                 try CashCount.parse($0, denominations: policy.drawer.denominations, field: "--keep")
             }
             let approval = try Secret.approval(by: approvedBy, reason: note ?? "")
-            let clerk = try await signIn.signIn(store)
-            let report = try await store.closeDrawer(
-                keep: kept,
-                note: note,
-                approval: approval,
-                commandID: id,
-                by: clerk
-            )
+            let operations = try await signIn.operations(store)
+            let report = try await operations.verifyClose(keep: kept, note: note, approval: approval, commandID: id)
             print(
                 format == .json
                     ? try Output.json(report)
@@ -353,13 +316,12 @@ struct DrawerCommand: AsyncParsableCommand {
             guard let value = Money(parsing: amount) else {
                 throw POSError.invalid(field: "--amount", reason: "'\(amount)' is not an amount such as -5.00")
             }
-            let store = try database.openStore()
-            let event = try await store.adjustDrawer(
+            let operations = try await signIn.operations(try database.openStore())
+            let event = try await operations.adjustDrawer(
                 amount: value,
                 reason: reason,
                 corrects: corrects,
-                commandID: id,
-                by: try await signIn.signIn(store)
+                commandID: id
             )
             print("Adjustment of \(event.amount.formatted) recorded (event \(event.sequence)).")
         }

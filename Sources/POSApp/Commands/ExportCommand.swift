@@ -38,32 +38,26 @@ struct ExportCommand: VetPOSCommandBody {
         }
         let first = try Self.date(from, field: "--from")
         let last = try to.map { try Self.date($0, field: "--to") } ?? first
+        // Refused before anything is read or signed in: a range no export may cover.
         try BusinessDate.checkRange(from: first, through: last, maximumDays: ExportFormat.maximumDays, field: "--to")
         let accounts = try mapping.map { path in
             let (data, _) = try Output.read(path)
             return try ExportMapping.read(data, source: path)
         }
-        let store = try database.openStore()
-        try await signIn.signIn(store).require(.exportData)
-
-        let source = try await store.exportDays(from: first, through: last)
-        let entries = try source.days.map(ExportEntries.entry)
-        guard let zone = TimeZone(identifier: source.timeZone) else {
-            throw POSError.conflict("the clinic's time zone '\(source.timeZone)' is not known")
-        }
-        let context = ExportContext(
-            clinic: source.clinic,
-            mapping: accounts ?? .standard,
-            timeZone: zone,
-            first: first,
-            last: last
+        let operations = try await signIn.operations(try database.openStore())
+        let file = try await operations.export(
+            format,
+            from: first,
+            through: last,
+            mapping: accounts,
+            rangeField: "--to"
         )
-        let bytes = try Exporter.write(entries, as: format, context: context)
         if output == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
+            FileHandle.standardOutput.write(Data(file.bytes))
             return
         }
-        try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try Data(file.bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        let entries = file.entries
         let days = entries.filter { format.carriesJournal ? !$0.lines.isEmpty : !$0.bankLines.isEmpty }
         let period = first == last ? "\(first)" : "\(first) to \(last)"
         let what =

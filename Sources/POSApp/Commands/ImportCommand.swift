@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import POSCore
 import POSReports
+import POSServices
 import POSStorage
 import Synchronization
 
@@ -34,72 +35,38 @@ struct ImportCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let (data, source) = try Output.read(file)
-            let mapping = try ImportCommand.mapping(self.mapping)
-            let format: SettlementFormat
-            if let name = self.format {
-                guard let chosen = SettlementFormat(rawValue: name) else {
-                    throw POSError.invalid(field: "--format", reason: "'\(name)' is not stripe, square or csv")
-                }
-                format = chosen
-            } else if mapping != nil {
-                format = .csv
-            } else if let detected = SettlementImport.detect(data) {
-                format = detected
-            } else if let nearest = SettlementImport.nearest(data) {
-                format = nearest  // its reading fails, saying which column is wrong
-            } else {
-                throw POSError.invalid(
-                    field: source,
-                    reason: "cannot tell its format from its content: say --format stripe or square, "
-                        + "or --format csv with --mapping FILE"
-                )
-            }
-            try ImportCommand.checkMapping(mapping, format: format.rawValue)
-            let store = try database.openStore()
-            let calendar = try BusinessCalendar(timeZoneIdentifier: try await store.policy().timeZone)
             let progress = ProgressPrinter(source: source, data: data)
-            let parsed = try SettlementImport.parse(
+            let file = ImportCommand.file(
                 data,
-                source: source,
+                source,
                 format: format,
-                mapping: mapping,
-                calendar: calendar,
-                progress: progress.callback
+                mapping: try ImportCommand.mapping(mapping),
+                id,
+                progress
             )
-            let clerk = try await signIn.signIn(store)
-            let digest = SHA256.hexDigest(data)
-            let commandID = id ?? "import-settlement-" + String(digest.prefix(40))
-            let replay = try await store.commandExists(commandID)
-            progress.storing(parsed.lines.count)
-            let result = try await store.importSettlement(
-                parsed.lines,
-                from: Store.ImportSource(name: source, digest: digest, format: format.rawValue),
-                commandID: commandID,
-                by: clerk
-            )
-            let payouts = ImportCommand.payouts(parsed.lines)
+            let operations = try await signIn.operations(try database.openStore())
+            let outcome = try await operations.importSettlement(file)
+            let result = outcome.result
             if json {
-                print(
-                    try Output.json(Report(result: result, replay: replay, warnings: parsed.warnings, payouts: payouts))
-                )
+                print(try Output.json(outcome))
                 return
             }
-            if let text = ImportCommand.alreadyImported(result, replay: replay, source: source) {
+            if let text = ImportCommand.alreadyImported(result, replay: outcome.replay, source: source) {
                 print(text)
                 return
             }
             print(
-                "\(source): \(ImportCommand.formatName(format.rawValue)) settlement file, \(ImportCommand.lines(result.lines)) — "
+                "\(source): \(ImportCommand.formatName(result.format)) settlement file, \(ImportCommand.lines(result.lines)) — "
                     + "\(result.added) added, \(result.alreadyImported) already imported from other files"
             )
-            for payout in payouts {
+            for payout in outcome.payouts ?? [] {
                 let name = payout.payout.map { "payout \($0)" } ?? "not yet paid out"
                 let date = payout.payoutDate.map { " (expected \($0))" } ?? ""
                 print(
                     "  \(name)\(date): \(ImportCommand.lines(payout.lines)), gross \(payout.gross), fees \(payout.fee), net \(payout.net)"
                 )
             }
-            for warning in parsed.warnings { print("  warning: \(warning)") }
+            for warning in outcome.warnings { print("  warning: \(warning)") }
         }
     }
 
@@ -119,85 +86,68 @@ struct ImportCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let (data, source) = try Output.read(file)
-            let mapping = try ImportCommand.mapping(self.mapping)
-            let format: BankFormat
-            if let name = self.format {
-                guard let chosen = BankFormat(rawValue: name) else {
-                    throw POSError.invalid(field: "--format", reason: "'\(name)' is not bai2, ofx or csv")
-                }
-                format = chosen
-            } else if mapping != nil {
-                format = .csv
-            } else if let detected = BankImport.detect(data) {
-                format = detected
-            } else {
-                throw POSError.invalid(
-                    field: source,
-                    reason: "cannot tell its format from its content: say --format bai2 or ofx, "
-                        + "or --format csv with --mapping FILE"
-                )
-            }
-            try ImportCommand.checkMapping(mapping, format: format.rawValue)
-            let store = try database.openStore()
-            _ = try await store.policy()  // a set-up clinic, before the file is read
             let progress = ProgressPrinter(source: source, data: data)
-            let parsed = try BankImport.parse(
+            let file = ImportCommand.file(
                 data,
-                source: source,
+                source,
                 format: format,
-                mapping: mapping,
-                progress: progress.callback
+                mapping: try ImportCommand.mapping(mapping),
+                id,
+                progress
             )
-            let clerk = try await signIn.signIn(store)
-            let digest = SHA256.hexDigest(data)
-            let commandID = id ?? "import-bank-" + String(digest.prefix(40))
-            let replay = try await store.commandExists(commandID)
-            progress.storing(parsed.lines.count)
-            let result = try await store.importBankStatement(
-                parsed.lines,
-                from: Store.ImportSource(name: source, digest: digest, format: format.rawValue),
-                commandID: commandID,
-                by: clerk
-            )
-            let accounts = ImportCommand.accounts(parsed.lines)
+            let operations = try await signIn.operations(try database.openStore())
+            let outcome = try await operations.importBankStatement(file)
+            let result = outcome.result
             if json {
-                print(
-                    try Output.json(
-                        Report(result: result, replay: replay, warnings: parsed.warnings, accounts: accounts)
-                    )
-                )
+                print(try Output.json(outcome))
                 return
             }
-            if let text = ImportCommand.alreadyImported(result, replay: replay, source: source) {
+            if let text = ImportCommand.alreadyImported(result, replay: outcome.replay, source: source) {
                 print(text)
                 return
             }
             print(
-                "\(source): \(ImportCommand.formatName(format.rawValue)) bank statement, \(ImportCommand.lines(result.lines)) — "
+                "\(source): \(ImportCommand.formatName(result.format)) bank statement, \(ImportCommand.lines(result.lines)) — "
                     + "\(result.added) added, \(result.alreadyImported) already imported from other files"
             )
-            for account in accounts {
+            for account in outcome.accounts ?? [] {
                 print(
                     "  account \(account.account): \(ImportCommand.lines(account.lines)), credits \(account.credits), "
                         + "debits \(account.debits), \(account.from)…\(account.through)"
                 )
             }
-            for warning in parsed.warnings { print("  warning: \(warning)") }
+            for warning in outcome.warnings { print("  warning: \(warning)") }
         }
     }
 
     // MARK: - Shared
 
+    /// The file as the operation takes it; without --id the command id is derived from the file's contents.
+    static func file(
+        _ data: Data,
+        _ source: String,
+        format: String?,
+        mapping: CSVMapping?,
+        _ id: String?,
+        _ progress: ProgressPrinter
+    ) -> Operations.ImportFile {
+        Operations.ImportFile(
+            data: data,
+            name: source,
+            format: format,
+            mapping: mapping,
+            commandID: id,
+            formatField: "--format",
+            mappingField: "--mapping",
+            progress: progress.callback,
+            storing: { progress.storing($0) }
+        )
+    }
+
     static func mapping(_ path: String?) throws -> CSVMapping? {
         guard let path else { return nil }
         let (data, source) = try Output.read(path)
         return try CSVMapping.parse(data, source: source)
-    }
-
-    static func checkMapping(_ mapping: CSVMapping?, format: String) throws {
-        if mapping != nil, format != "csv" {
-            throw POSError.invalid(field: "--mapping", reason: "a mapping is for --format csv, not \(format)")
-        }
     }
 
     static func lines(_ count: Int) -> String { count == 1 ? "1 line" : "\(count) lines" }
@@ -211,84 +161,6 @@ struct ImportCommand: AsyncParsableCommand {
         let first = result.file == source ? "" : " as \(result.file)"
         return "\(source): already imported\(first) by \(result.importedBy) (\(lines(result.lines)), SHA-256 "
             + "\(result.digest.prefix(12))…); nothing changed"
-    }
-
-    /// Per payout, in the order the file first names it: what it pays (the payout's own row left out).
-    struct PayoutTotal: Encodable {
-        var payout: String?
-        var payoutDate: BusinessDate?
-        var lines: Int
-        var gross: Money
-        var fee: Money
-        var net: Money
-    }
-
-    static func payouts(_ lines: [SettlementLine]) -> [PayoutTotal] {
-        var order: [String?] = []
-        var totals: [String?: PayoutTotal] = [:]
-        for line in lines where line.type != .payout {
-            if totals[line.payoutID] == nil {
-                order.append(line.payoutID)
-                totals[line.payoutID] = PayoutTotal(
-                    payout: line.payoutID,
-                    payoutDate: line.payoutDate,
-                    lines: 0,
-                    gross: .zero,
-                    fee: .zero,
-                    net: .zero
-                )
-            }
-            totals[line.payoutID]!.lines += 1
-            totals[line.payoutID]!.gross += line.gross
-            totals[line.payoutID]!.fee += line.fee
-            totals[line.payoutID]!.net += line.net
-        }
-        return order.map { totals[$0]! }
-    }
-
-    struct AccountTotal: Encodable {
-        var account: String
-        var lines: Int
-        var credits: Money
-        var debits: Money
-        var from: BusinessDate
-        var through: BusinessDate
-    }
-
-    static func accounts(_ lines: [BankLine]) -> [AccountTotal] {
-        var order: [String] = []
-        var totals: [String: AccountTotal] = [:]
-        for line in lines {
-            if totals[line.account] == nil {
-                order.append(line.account)
-                totals[line.account] = AccountTotal(
-                    account: line.account,
-                    lines: 0,
-                    credits: .zero,
-                    debits: .zero,
-                    from: line.date,
-                    through: line.date
-                )
-            }
-            totals[line.account]!.lines += 1
-            if line.amount.isNegative {
-                totals[line.account]!.debits -= line.amount
-            } else {
-                totals[line.account]!.credits += line.amount
-            }
-            totals[line.account]!.from = min(totals[line.account]!.from, line.date)
-            totals[line.account]!.through = max(totals[line.account]!.through, line.date)
-        }
-        return order.map { totals[$0]! }
-    }
-
-    /// `--json`: the store's result, whether it was a replay, the reader's warnings and the totals.
-    struct Report: Encodable {
-        var result: Store.ImportResult
-        var replay: Bool
-        var warnings: [String]
-        var payouts: [PayoutTotal]?
-        var accounts: [AccountTotal]?
     }
 }
 

@@ -42,9 +42,8 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let lines = try InvoiceCommand.parseLines(line)
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            print(try Output.json(try await store.openInvoice(client: client, lines: lines, commandID: id, by: clerk)))
+            let operations = try await signIn.operations(try database.openStore())
+            print(try Output.json(try await operations.openInvoice(client: client, lines: lines, commandID: id)))
         }
     }
 
@@ -61,9 +60,8 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let lines = try InvoiceCommand.parseLines(line)
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            print(try Output.json(try await store.addLines(lines, invoice: invoice, commandID: id, by: clerk)))
+            let operations = try await signIn.operations(try database.openStore())
+            print(try Output.json(try await operations.addLines(lines, invoice: invoice, commandID: id)))
         }
     }
 
@@ -102,22 +100,8 @@ struct InvoiceCommand: AsyncParsableCommand {
         func execute() async throws {
             let (data, source) = try Output.read(input)
             let request = try RequestDecoder.decode(PaymentRequest.self, from: data, source: source)
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
-            let replay = try await store.commandExists(request.id)
-            let before = Set(try await store.invoice(request.invoice).payments.map(\.number))
-            let view = try await store.pay(request, by: clerk)
-            print(try Output.json(view))
-            let taken = view.payments.filter { !before.contains($0.number) }
-            // A replay returns the first result: the drawer must not open again.
-            try await (replay ? nil : TerminalHardware.at(clerk.terminal, store: store))?.committed(
-                .payments(taken),
-                receipt: { try $0.sale(view) },
-                kind: .payment,
-                invoice: view.number,
-                commandID: request.id,
-                by: clerk
-            )
+            let operations = try await signIn.operations(try database.openStore())
+            print(try Output.json(try await operations.pay(request)))
         }
     }
 
@@ -136,10 +120,9 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let approval = try Secret.approval(by: approvedBy, reason: reason)
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(try database.openStore())
             let request = VoidRequest(id: id, invoice: invoice, reason: reason, approval: approval)
-            print(try Output.json(try await store.void(request, by: clerk)))
+            print(try Output.json(try await operations.void(request)))
         }
     }
 }

@@ -48,13 +48,8 @@ struct ClientCommand: AsyncParsableCommand {
                 }
                 return Patient(id: parts[0], clientId: id, name: parts[1], species: parts[2])
             }
-            let store = try database.openStore()
-            let record = try await store.saveClient(
-                client,
-                patients: patients,
-                commandID: commandID,
-                by: try await signIn.signIn(store)
-            )
+            let operations = try await signIn.operations(try database.openStore())
+            let record = try await operations.saveClient(client, patients: patients, commandID: commandID)
             print(try Output.json(record))
         }
     }
@@ -99,14 +94,12 @@ struct EmployeeCommand: AsyncParsableCommand {
         @Option(help: "A client-generated id for this command (default: a new UUID).") var commandID = Output.newID()
 
         func execute() async throws {
-            let store = try database.openStore()
-            let clerk = try await signIn.signIn(store)
+            let operations = try await signIn.operations(try database.openStore())
             let pin = try Secret.read(environment: "VETPOS_NEW_PIN", prompt: "New PIN for \(id): ")
-            let employee = try await store.addEmployee(
+            let employee = try await operations.addEmployee(
                 Employee(id: id, name: name, role: role),
                 pin: pin,
-                commandID: commandID,
-                by: clerk
+                commandID: commandID
             )
             print("Added \(employee.id) \(employee.name) (\(employee.role.rawValue)).")
         }

@@ -112,13 +112,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         format: OutputFormat,
         id: String
     ) async throws {
-        let store = try database.openStore()
-        let clerk = try await signIn.signIn(store)
-        try clerk.require(decision.action == .match ? .reconcile : .overrideReconciliation)
-        let today = try await store.businessDate(atMillis: store.currentMillis)
-        let data = try await ReconciliationData.load(store, viewer: clerk, through: today)
-        let checked = try Reconciler.check(decision, against: data.inputs)
-        let recorded = try await store.recordReconciliation(checked, commandID: id, by: clerk)
+        let operations = try await signIn.operations(try database.openStore())
+        let recorded = try await operations.recordDecision(decision, commandID: id)
         print(format == .json ? try Output.json(recorded) : line(recorded))
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import POSCore
 import POSDevices
+import POSServices
 import POSStorage
 
 struct ScanCommand: VetPOSCommandBody {
@@ -54,25 +55,24 @@ struct ScanCommand: VetPOSCommandBody {
     /// One scanned code: looked up exactly, added to the open invoice, or reported. Never ends the session.
     private func add(_ code: String, store: Store, clerk: Operator) async {
         do {
-            guard let item = try await store.item(barcode: code) else {
-                say("unknown barcode \(code): not in the catalog, nothing added")
-                return
-            }
-            guard let invoice = try await store.openInvoice(atTerminal: clerk.terminal) else {
-                say("barcode \(code) is \(item.code): no invoice is open at terminal \(clerk.terminal), nothing added")
-                return
-            }
-            guard let pet = patient ?? invoice.lines.last?.patient ?? invoice.pets.first?.patient else {
-                say("barcode \(code) is \(item.code): say which patient with --patient, nothing added")
-                return
-            }
-            let view = try await store.addLines(
-                [LineRequest(patient: pet, item: item.code, provider: clerk.employee.id)],
-                invoice: invoice.number,
-                commandID: Output.newID(),
-                by: clerk
+            let invoice = try await store.openInvoice(atTerminal: clerk.terminal)
+            let operations = Operations(store: store, clerk: clerk, devices: .cli(store))
+            switch try await operations.scan(
+                code,
+                invoice: invoice?.number,
+                patient: patient,
+                commandID: Output.newID()
             )
-            say("added \(item.code) \(item.name) to invoice \(view.number) (subtotal \(view.subtotal.formatted))")
+            {
+            case .unknown:
+                say("unknown barcode \(code): not in the catalog, nothing added")
+            case .found(let item):
+                say("barcode \(code) is \(item.code): no invoice is open at terminal \(clerk.terminal), nothing added")
+            case .added(let item, let view, _):
+                say("added \(item.code) \(item.name) to invoice \(view.number) (subtotal \(view.subtotal.formatted))")
+            }
+        } catch let error as POSError where error.code == "scan.patientRequired" {
+            say("barcode \(code): say which patient with --patient, nothing added")
         } catch {
             say("barcode \(code) not added: \(error)")
         }

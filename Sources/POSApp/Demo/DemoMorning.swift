@@ -88,6 +88,7 @@ final class DemoMorning {
         return ApprovalRequest(employee: manager, pin: pin(manager), reason: reason)
     }
 
+    // safe: the demo's own constants
     func cash(_ amount: String) -> PaymentInput { PaymentInput(tender: .cash, amount: Money(parsing: amount)!) }
 
     func card(_ tender: Tender, _ amount: Money, _ brand: CardBrand, _ last4: String, _ auth: String) -> PaymentInput {
@@ -137,6 +138,7 @@ final class DemoMorning {
             LineRequest(
                 patient: pets[$0.pet].id,
                 item: $0.item,
+                // safe: the demo's own constants
                 quantity: Quantity(parsing: $0.quantity)!,
                 provider: $0.provider
             )
@@ -169,13 +171,16 @@ final class DemoMorning {
         let rates = Dictionary(uniqueKeysWithValues: try await store.taxCategories().map { ($0.code, $0.ratePPM) })
         let coupons = Dictionary(uniqueKeysWithValues: try await store.coupons().map { ($0.code, $0) })
         let lines = open.lines.map {
+            // safe: the demo's own constants
             LineInput(patientId: $0.patient, item: catalog[$0.item]!, quantity: $0.quantity, providerId: $0.provider)
         }
         let specs = discounts.map { discount -> DiscountSpec in
             if let code = discount.couponCode, let coupon = coupons[code] {
                 return DiscountSpec(
                     discountClass: .coupon,
+                    // safe: the demo's own constants
                     method: coupon.method!,
+                    // safe: the demo's own constants
                     target: discount.target ?? .invoice(DiscountScope(text: coupon.scope)!),
                     couponCode: code
                 )

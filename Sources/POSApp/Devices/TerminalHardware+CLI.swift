@@ -41,3 +41,22 @@ extension TerminalHardware {
         FileHandle.standardError.write(Data("vetpos: \(message)\n".utf8))
     }
 }
+
+extension AfterCommit {
+    /// The CLI's device work: done while the command waits, warnings and notes on standard error, receipts printed.
+    static func cli(_ store: Store) -> AfterCommit {
+        AfterCommit(
+            printsReceipts: true,
+            hardware: { terminal in try await TerminalHardware.at(terminal, store: store) },
+            start: { work in await work() },
+            warn: { terminal, problem in TerminalHardware.warn("\(terminal): \(problem)") }
+        )
+    }
+}
+
+extension SignInOptions {
+    /// Signs in and returns the application's operations for this employee at this terminal, with its devices.
+    func operations(_ store: Store) async throws -> Operations {
+        Operations(store: store, clerk: try await signIn(store), devices: .cli(store))
+    }
+}

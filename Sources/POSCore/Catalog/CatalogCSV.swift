@@ -104,7 +104,7 @@ public enum CatalogCSV {
         let names = ItemKind.allCases.map(\.rawValue)
         throw .invalid(
             field: field,
-            reason: "'\(text)' is not a kind (use \(names.dropLast().joined(separator: ", ")) or \(names.last!))"
+            reason: "'\(text)' is not a kind (use \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""))"
         )
     }
 

@@ -34,11 +34,18 @@ public struct CatalogItem: Hashable, Sendable, Codable {
         self.active = active
     }
 
+    /// The highest unit price: with at most ``Pricing/maximumQuantity`` units and ``Pricing/maximumLines`` lines, an
+    /// invoice's totals stay far inside the range of exact cents.
+    public static let maximumPrice = Money(minorUnits: 1_000_000_00)
+
     /// Checks the item on its own; `field` prefixes every message (for example `catalog.csv line 7`).
     public func validate(field: String = "item") throws(POSError) {
         try Identifier.validate(code, field: "\(field), code")
         try Identifier.validateText(name, field: "\(field), name")
         guard !unitPrice.isNegative else { throw .invalid(field: "\(field), price", reason: "must not be negative") }
+        guard unitPrice <= Self.maximumPrice else {
+            throw .invalid(field: "\(field), price", reason: "must be at most \(Self.maximumPrice.formatted)")
+        }
         try Identifier.validate(taxCategory, field: "\(field), tax category")
         if let barcode { try Barcode.validate(barcode, field: "\(field), barcode") }
     }

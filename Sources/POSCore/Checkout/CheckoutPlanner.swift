@@ -236,7 +236,10 @@ public enum CheckoutPlanner {
                 throw .invalid(field: "\(field).code", reason: "coupon \(code) was already redeemed")
             }
             let target = discount.target ?? .invoice(DiscountScope(text: coupon.scope) ?? .all)
-            return DiscountSpec(discountClass: .coupon, method: coupon.method!, target: target, couponCode: code)
+            guard let method = coupon.method else {
+                throw .invalid(field: "\(field).code", reason: "coupon \(code) has no value", code: "coupon.noValue")
+            }
+            return DiscountSpec(discountClass: .coupon, method: method, target: target, couponCode: code)
         }
         guard discount.couponCode == nil else {
             throw .invalid(field: "\(field).code", reason: "only a coupon discount takes a code")

@@ -45,7 +45,7 @@ public struct PricedInvoice: Hashable, Sendable {
             if totals[line.input.patientId] == nil { order.append(line.input.patientId) }
             totals[line.input.patientId, default: .zero] += line.total
         }
-        return order.map { ($0, totals[$0]!) }
+        return order.map { ($0, totals[$0] ?? .zero) }
     }
 }
 
@@ -60,6 +60,8 @@ public struct PricedInvoice: Hashable, Sendable {
 public enum Pricing {
     /// The most one line may be: 1,000,000 units.
     public static let maximumQuantity = Quantity.units(1_000_000)
+    /// The most lines one invoice may have.
+    public static let maximumLines = 1000
 
     public static func price(
         lines inputs: [LineInput],
@@ -67,6 +69,13 @@ public enum Pricing {
         taxRatePPM: (String) -> Int64?
     ) throws(POSError) -> PricedInvoice {
         guard !inputs.isEmpty else { throw .invalid(field: "lines", reason: "an invoice needs at least one line") }
+        guard inputs.count <= maximumLines else {
+            throw .invalid(
+                field: "lines",
+                reason: "an invoice has at most \(maximumLines) lines",
+                code: "invoice.tooManyLines"
+            )
+        }
         var lines: [PricedLine] = []
         for (index, input) in inputs.enumerated() {
             let field = "lines[\(index)]"
@@ -78,6 +87,13 @@ public enum Pricing {
             }
             guard !input.item.unitPrice.isNegative else {
                 throw .invalid(field: "\(field).item", reason: "item \(input.item.code) has a negative price")
+            }
+            guard input.item.unitPrice <= CatalogItem.maximumPrice else {
+                throw .invalid(
+                    field: "\(field).item",
+                    reason: "item \(input.item.code) costs more than \(CatalogItem.maximumPrice.formatted)",
+                    code: "item.priceTooHigh"
+                )
             }
             guard let rate = taxRatePPM(input.item.taxCategory) else {
                 throw .notFound(what: "tax category", id: input.item.taxCategory)
@@ -161,6 +177,6 @@ public enum Pricing {
                 )
             )
         }
-        return PricedInvoice(lines: lines, discounts: priced.map { $0! })
+        return PricedInvoice(lines: lines, discounts: priced.compactMap { $0 })  // every one was priced above
     }
 }

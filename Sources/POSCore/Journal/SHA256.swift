@@ -191,6 +191,7 @@ public struct SHA256Hasher: Sendable {
             let take = min(64 &- used, remaining)
             let from = next
             withUnsafeMutableBytes(of: &pending) { block in
+                // safe: the buffer is a fixed, non-empty block
                 block.baseAddress!.advanced(by: used).copyMemory(from: from, byteCount: take)
             }
             used &+= take
@@ -201,6 +202,7 @@ public struct SHA256Hasher: Sendable {
                 return
             }
             var s = state
+            // safe: the buffer is a fixed, non-empty block
             withUnsafeBytes(of: &pending) { SHA256.compress(&s, $0.baseAddress!, blocks: 1) }
             state = s
             used = 0
@@ -218,6 +220,7 @@ public struct SHA256Hasher: Sendable {
             let from = next
             let tail = remaining
             withUnsafeMutableBytes(of: &pending) { block in
+                // safe: the buffer is a fixed, non-empty block
                 block.baseAddress!.copyMemory(from: from, byteCount: tail)
             }
         }

@@ -71,6 +71,9 @@ extension Money {
     ///
     /// Refuses thousands separators, currency symbols, exponents and more than two decimals: an amount that
     /// cannot be read exactly is an error, not a guess.
+    /// The most whole digits an amount from input may have: 999,999,999.99 at most.
+    public static let maximumInputDigits = 9
+
     public init?(parsing text: String) {
         var body = Substring(text.trimmingASCIIWhitespace())
         var negative = false
@@ -79,18 +82,21 @@ extension Money {
             body = body.dropFirst()
         }
         let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let wholePart = parts.first, !wholePart.isEmpty, wholePart.count <= 15,
-            wholePart.allSatisfy({ $0.isASCII && $0.isNumber })
+        // At most 9 whole digits (under a billion): sums of any number of typed or imported amounts stay exact.
+        guard let wholePart = parts.first, !wholePart.isEmpty, wholePart.count <= Self.maximumInputDigits,
+            wholePart.allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(wholePart)
         else { return nil }
         var cents: Int64 = 0
         if parts.count == 2 {
             let fraction = parts[1]
-            guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard (1...2).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let digits = Int64(fraction)
+            else {
                 return nil
             }
-            cents = Int64(fraction)! * (fraction.count == 1 ? 10 : 1)
+            cents = digits * (fraction.count == 1 ? 10 : 1)
         }
-        let value = Int64(wholePart)! * 100 + cents
+        let value = whole * 100 + cents
         self.init(minorUnits: negative ? -value : value)
     }
 }

@@ -9,15 +9,19 @@ public struct Quantity: Hashable, Comparable, Sendable, Codable, CustomStringCon
     /// Reads `1`, `2.5`, `0.125`; refuses more than three decimals, signs and separators.
     public init?(parsing text: String) {
         let parts = text.trimmingASCIIWhitespace().split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.count <= 9, whole.allSatisfy({ $0.isASCII && $0.isNumber })
+        guard let whole = parts.first, !whole.isEmpty, whole.count <= 9,
+            whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let units = Int64(whole)
         else { return nil }
         var fraction: Int64 = 0
         if parts.count == 2 {
             let digits = parts[1]
-            guard (1...3).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            fraction = Int64(digits)! * [100, 10, 1][digits.count - 1]
+            guard (1...3).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let value = Int64(digits)
+            else { return nil }
+            fraction = value * [100, 10, 1][digits.count - 1]
         }
-        self.init(thousandths: Int64(whole)! * 1000 + fraction)
+        self.init(thousandths: units * 1000 + fraction)
     }
 
     /// `2`, `2.5`, `0.125`: no trailing zeros.

@@ -33,11 +33,18 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     /// A date computed from a valid one (not parsed from input).
-    private init(year: Int, month: Int, day: Int) {
+    fileprivate init(year: Int, month: Int, day: Int) {
         text = String(format: "%04d-%02d-%02d", year, month, day)
     }
 
     public var description: String { text }
+
+    /// The year, month and day (checked when the date was made, so never out of range).
+    public var parts: (year: Int, month: Int, day: Int) {
+        let fields = text.split(separator: "-").map { Int($0) ?? 1 }
+        guard fields.count == 3 else { return (2000, 1, 1) }
+        return (fields[0], fields[1], fields[2])
+    }
     public static func < (lhs: BusinessDate, rhs: BusinessDate) -> Bool { lhs.text < rhs.text }
 
     /// `20250314`: the date without dashes, for ids such as deposit slips and card batches.
@@ -163,9 +170,12 @@ public struct BusinessCalendar: Sendable {
     public func businessDate(atMillis millis: Int64) -> BusinessDate {
         let date = Date(timeIntervalSince1970: TimeInterval(millis / 1000))
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let text = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-        let local = BusinessDate(text)!
-        return parts.hour! * 60 + parts.minute! < dayCutoff ? local.adding(days: -1) : local
+        let year = min(
+            max(parts.year ?? 2000, BusinessDate.supportedYears.lowerBound),
+            BusinessDate.supportedYears.upperBound
+        )
+        let local = BusinessDate(year: year, month: parts.month ?? 1, day: parts.day ?? 1)
+        return (parts.hour ?? 0) * 60 + (parts.minute ?? 0) < dayCutoff ? local.adding(days: -1) : local
     }
 
     /// Milliseconds since 1970 when a business day starts: its date at the cut-off, local time.
@@ -177,13 +187,21 @@ public struct BusinessCalendar: Sendable {
     public func timeOfDay(atMillis millis: Int64) -> String {
         let date = Date(timeIntervalSince1970: TimeInterval(millis / 1000))
         let parts = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", parts.hour!, parts.minute!)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 
     /// Milliseconds since 1970 at a local wall-clock time of a calendar date (the cut-off plays no part).
     public func millis(of day: BusinessDate, hour: Int, minute: Int) -> Int64 {
-        let parts = day.text.split(separator: "-").map { Int($0)! }
-        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute)
-        return Int64(calendar.date(from: components)!.timeIntervalSince1970) * 1000
+        let parts = day.parts
+        let components = DateComponents(
+            year: parts.year,
+            month: parts.month,
+            day: parts.day,
+            hour: hour,
+            minute: minute
+        )
+        // A real date of 1900–2999 always has an instant; midnight UTC of 1970 would only ever show a bug.
+        let instant = calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+        return Int64(instant.timeIntervalSince1970) * 1000
     }
 }

@@ -22,6 +22,7 @@ public struct CardBatchReport: Hashable, Sendable, Codable {
             brands = CardBatch.Total.of(payments)
             count = payments.count
             net = payments.map(\.amount).sum()
+            // safe: a terminal is listed only for its open payments, so there is at least one
             since = payments.map(\.businessDate).min()!
         }
     }

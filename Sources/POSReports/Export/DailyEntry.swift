@@ -236,7 +236,7 @@ public struct DailyEntry: Hashable, Sendable {
         for kind in ItemKind.allCases {
             let gross = report.categories.filter { $0.kind == kind }.map(\.gross).sum()
             lines.append(
-                Line(account: .income(kind), amount: -gross, memo: "\(incomeLabel[kind]!) sales, gross")
+                Line(account: .income(kind), amount: -gross, memo: "\(incomeLabel[kind] ?? kind.rawValue) sales, gross")
             )
         }
         lines.append(Line(account: .salesTax, amount: -report.tax, memo: "Sales tax charged"))

@@ -93,7 +93,7 @@ public struct ExportMapping: Hashable, Sendable {
     }
 
     public func account(_ key: LedgerAccountKey) -> LedgerAccount {
-        // Every key is in the default chart and a file can only replace entries, never remove them.
+        // safe: every key is in the default chart and a file can only replace entries, never remove them.
         accounts[key] ?? Self.standard.accounts[key]!
     }
 

@@ -116,17 +116,17 @@ public enum ExportText {
     ) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let parts = date.text.split(separator: "-").map { Int($0)! }
+        let parts = date.parts
         let components = DateComponents(
-            year: parts[0],
-            month: parts[1],
-            day: parts[2],
+            year: parts.year,
+            month: parts.month,
+            day: parts.day,
             hour: hour,
             minute: minute,
             second: second
         )
         // A wall-clock time that does not exist (inside a spring-forward gap) resolves to the next valid instant.
-        let instant = calendar.date(from: components)!
+        let instant = calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
         let seconds = zone.secondsFromGMT(for: instant)
         let magnitude = abs(seconds)
         var offset = (seconds < 0 ? "-" : seconds > 0 ? "+" : "") + "\(magnitude / 3600)"

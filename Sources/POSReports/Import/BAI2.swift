@@ -73,6 +73,7 @@ public enum BAI2 {
         var warnings: [String] = []
         var recordLength: Int?
         // The group and account being read.
+        // safe: a literal real date
         var groupDate = BusinessDate("2000-01-01")!
         var groupCurrency = "USD"
         var groupTotal: Int64 = 0
@@ -100,7 +101,7 @@ public enum BAI2 {
 
         for record in records {
             let line = record.line
-            let allowed = next[previous]!
+            let allowed = next[previous] ?? []
             guard allowed.contains(record.code) else {
                 let expected =
                     allowed.isEmpty ? "nothing after the 99 file trailer" : allowed.sorted().joined(separator: " or ")
@@ -166,7 +167,7 @@ public enum BAI2 {
                         line: line
                     )
                 )
-                meter.at(line: record.rows.last!.line)
+                meter.at(line: record.rows.last?.line ?? line)
                 continue
             }
 
@@ -209,7 +210,7 @@ public enum BAI2 {
                 switch field(2) {
                 case "1": break
                 case "2", "3", "4":
-                    let meaning = ["2": "deletion", "3": "correction", "4": "test"][field(2)]!
+                    let meaning = ["2": "deletion", "3": "correction", "4": "test"][field(2)] ?? "test"
                     throw fail(
                         line,
                         "group status \(field(2)) (\(meaning)): only status 1 (update) is a statement to import"
@@ -331,10 +332,10 @@ public enum BAI2 {
             default:
                 break
             }
-            meter.at(line: record.rows.last!.line)
+            meter.at(line: record.rows.last?.line ?? line)
         }
         guard previous == "99" else {
-            throw fail(physical.last!.line, "the file ends without its 99 file trailer: it looks cut short")
+            throw fail(physical.last?.line ?? 1, "the file ends without its 99 file trailer: it looks cut short")
         }
         meter.finish()
         return BankStatement(format: .bai2, lines: lines, warnings: warnings)
@@ -446,7 +447,9 @@ public enum BAI2 {
                 "type code \(type) is not a transaction detail code (credits 100–399, debits 400–699): its direction is unknown"
             )
         }
-        guard !amountText.isEmpty, amountText.count <= 18, amountText.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard !amountText.isEmpty, amountText.count <= Money.maximumInputDigits + 2,
+            amountText.allSatisfy({ $0.isASCII && $0.isNumber })
+        else {
             let reason =
                 amountText.hasPrefix("-") || amountText.hasPrefix("+")
                 ? "amount '\(amountText)' is signed: detail amounts are unsigned and type code \(type) makes it a \(credit ? "credit" : "debit")"
@@ -491,7 +494,7 @@ public enum BAI2 {
         return Detail(
             type: type,
             credit: credit,
-            amount: Int64(amountText)!,
+            amount: Int64(amountText) ?? 0,  // 11 digits at most, checked above
             valueDate: valueDate,
             bankReference: bankReference,
             customerReference: customerReference,
@@ -564,7 +567,7 @@ public enum BAI2 {
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw fail(line, "\(what) '\(text)' is not a whole number of minor units")
         }
-        let value = Int64(digits)!
+        guard let value = Int64(digits) else { throw fail(line, "\(what) '\(text)' is too large") }
         return negative ? -value : value
     }
 
@@ -577,6 +580,7 @@ public enum BAI2 {
         guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw fail(line, "\(what) '\(text)' is not a number")
         }
-        return Int(text)!
+        guard let count = Int(text) else { throw fail(line, "\(what) '\(text)' is not a number") }
+        return count
     }
 }

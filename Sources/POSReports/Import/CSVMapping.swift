@@ -207,12 +207,11 @@ public struct CSVMapping: Sendable, Equatable {
                 short
                     ? (1...2).contains(pieces[0].count) && (1...2).contains(pieces[1].count)
                     : pieces[0].count == 2 && pieces[1].count == 2,
-                pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+                pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                let first = Int(pieces[0]), let second = Int(pieces[1]), let year = Int(pieces[2])
             {
-                let first = Int(pieces[0])!
-                let second = Int(pieces[1])!
                 let monthFirst = [.usSlash, .usDash, .usSlashShort].contains(dateFormat)
-                parts = (Int(pieces[2])!, monthFirst ? first : second, monthFirst ? second : first)
+                parts = (year, monthFirst ? first : second, monthFirst ? second : first)
             }
         }
         guard let parts, let date = ImportDate.date(year: parts.year, month: parts.month, day: parts.day) else {

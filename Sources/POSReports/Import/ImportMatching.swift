@@ -51,7 +51,7 @@ extension Sequence where Element == SettlementLine {
             if line.type == .payout {
                 own[payout] = -line.net
             } else {
-                net[payout]! += line.net
+                net[payout, default: .zero] += line.net
             }
             if let day = line.payoutDate ?? line.availableOn ?? (line.type == .payout ? line.date : nil) {
                 expected[payout] = Swift.max(expected[payout] ?? day, day)
@@ -65,7 +65,7 @@ extension Sequence where Element == SettlementLine {
             guard let day = expected[payout] else { return nil }
             return PayoutItem(
                 id: payout,
-                net: own[payout] ?? net[payout]!,
+                net: own[payout] ?? net[payout] ?? .zero,
                 expected: day,
                 references: references[payout] ?? []
             )

@@ -169,8 +169,7 @@ enum ImportDate {
     }
 
     static func parts(_ date: BusinessDate) -> (year: Int, month: Int, day: Int) {
-        let fields = date.text.split(separator: "-").map { Int($0)! }
-        return (fields[0], fields[1], fields[2])
+        date.parts
     }
 
     /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (a `T` may stand for the space): the date and the
@@ -283,7 +282,7 @@ struct CSVTable {
             columns[key] = index
         }
         self.columns = columns
-        let lastLine = records.last!.line
+        let lastLine = records.last?.line ?? 1
         if let last = text.unicodeScalars.last, last != "\n" {
             throw .invalid(
                 field: "\(source) line \(lastLine)",

@@ -45,7 +45,7 @@ public enum MappedCSV {
             let account =
                 try column[.account].map { name throws(POSError) in
                     try ImportText.id(table.value(row, name), field: table.location(row, name))
-                } ?? mapping.account!
+                } ?? mapping.account ?? ""
             let date = try mapping.date(value(.date), field: at(.date))
             let valueDate =
                 value(.valueDate).isEmpty ? nil : try mapping.date(value(.valueDate), field: at(.valueDate))
@@ -194,7 +194,13 @@ public enum MappedCSV {
             if mapping.feeSign == .negative { fee = -fee }
             let grossValue = try amount(.gross)
             let netValue = try amount(.net)
-            let gross = grossValue ?? netValue! + fee
+            guard let gross = grossValue ?? netValue.map({ $0 + fee }) else {
+                throw .invalid(
+                    field: at(.net),
+                    reason: "the row has neither a gross nor a net amount",
+                    code: "amount.missing"
+                )
+            }
             let net = netValue ?? gross - fee
             guard gross - fee == net else {
                 throw .invalid(

@@ -180,6 +180,13 @@ public enum OFX {
         }
 
         func child(_ name: String) -> Element? { children.first { $0.name == name } }
+        /// A child the reader already checked is there; a refusal at this element's line if not.
+        func required(_ name: String, source: String) throws(POSError) -> Element {
+            guard let found = child(name) else {
+                throw .invalid(field: "\(source) line \(line)", reason: "<\(self.name)> has no <\(name)>")
+            }
+            return found
+        }
         func leaf(_ name: String) -> String? { child(name)?.value }
 
         /// Every element named `name` below this one, in document order.
@@ -423,8 +430,8 @@ public enum OFX {
             for name in ["BALAMT", "DTASOF"] where ledger.child(name) == nil {
                 throw fail(ledger.line, "LEDGERBAL has no \(name)")
             }
-            _ = try amount(ledger.child("BALAMT")!, source: source)
-            _ = try date(ledger.child("DTASOF")!, source: source)
+            _ = try amount(try ledger.required("BALAMT", source: source), source: source)
+            _ = try date(try ledger.required("DTASOF", source: source), source: source)
             guard let list = statement.child("BANKTRANLIST") else { continue }
             let start = try list.child("DTSTART").map { element throws(POSError) in try date(element, source: source) }
             let end = try list.child("DTEND").map { element throws(POSError) in try date(element, source: source) }
@@ -437,11 +444,11 @@ public enum OFX {
                 let key = account + "\u{1F}" + line.id
                 if let first = firstLine[key] {
                     throw fail(
-                        transaction.child("FITID")!.line,
+                        try transaction.required("FITID", source: source).line,
                         "FITID '\(line.id)' of account \(account) is already on line \(first)"
                     )
                 }
-                firstLine[key] = transaction.child("FITID")!.line
+                firstLine[key] = try transaction.required("FITID", source: source).line
                 if let start, let end, line.date < start || line.date > end {
                     warnings.append(
                         "line \(transaction.line): DTPOSTED \(line.date) is outside the statement's \(start)…\(end)"
@@ -497,7 +504,7 @@ public enum OFX {
         if let foreign = transaction.child("CURRENCY"), let symbol = foreign.leaf("CURSYM"), symbol != currency {
             throw fail(foreign.line, "a line in \(symbol) in a \(currency) statement is not imported")
         }
-        let typeElement = transaction.child("TRNTYPE")!
+        let typeElement = try transaction.required("TRNTYPE", source: source)
         let type = typeElement.value ?? ""
         guard transactionTypes.contains(type) else {
             throw fail(
@@ -505,7 +512,7 @@ public enum OFX {
                 "TRNTYPE '\(type)' is not one of \(transactionTypes.sorted().joined(separator: " "))"
             )
         }
-        let amountElement = transaction.child("TRNAMT")!
+        let amountElement = try transaction.required("TRNAMT", source: source)
         let value = try amount(amountElement, source: source)
         if moneyIn.contains(type), !value.isPositive {
             throw fail(amountElement.line, "TRNTYPE \(type) is money in, but TRNAMT is \(value): it must be positive")
@@ -513,7 +520,7 @@ public enum OFX {
         if moneyOut.contains(type), !value.isNegative {
             throw fail(amountElement.line, "TRNTYPE \(type) is money out, but TRNAMT is \(value): it must be negative")
         }
-        let fitElement = transaction.child("FITID")!
+        let fitElement = try transaction.required("FITID", source: source)
         let id = try ImportText.id(fitElement.value ?? "", field: "\(source) line \(fitElement.line), FITID")
         let name = transaction.leaf("NAME") ?? transaction.child("PAYEE")?.leaf("NAME") ?? ""
         let memo = transaction.leaf("MEMO") ?? ""
@@ -523,7 +530,7 @@ public enum OFX {
         return BankLine(
             account: account,
             id: id,
-            date: try date(transaction.child("DTPOSTED")!, source: source),
+            date: try date(try transaction.required("DTPOSTED", source: source), source: source),
             valueDate: try transaction.child("DTAVAIL").map { element throws(POSError) in
                 try date(element, source: source)
             },
@@ -551,7 +558,9 @@ public enum OFX {
         let whole = parts[0]
         var fraction = parts.count == 2 ? parts[1] : ""
         let digits: (Substring) -> Bool = { $0.allSatisfy { $0.isASCII && $0.isNumber } }
-        guard !(whole.isEmpty && fraction.isEmpty), digits(whole), digits(fraction), whole.count <= 15 else {
+        guard !(whole.isEmpty && fraction.isEmpty), digits(whole), digits(fraction),
+            whole.count <= Money.maximumInputDigits
+        else {
             throw .invalid(field: field, reason: ImportAmount.problem(text))
         }
         while fraction.count > 2, fraction.hasSuffix("0") { fraction = fraction.dropLast() }

@@ -137,7 +137,8 @@ public enum SquareCSV {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let date = ImportDate.date(year: Int(parts[2])!, month: Int(parts[0])!, day: Int(parts[1])!)
+            let year = Int(parts[2]), let month = Int(parts[0]), let day = Int(parts[1]),
+            let date = ImportDate.date(year: year, month: month, day: day)
         else {
             throw .invalid(field: field, reason: "'\(text)' is not a date written MM/DD/YYYY")
         }
@@ -173,8 +174,10 @@ public enum SquareCSV {
             )
         }
         let whole = groups.joined()
-        guard whole.count <= 15 else { throw .invalid(field: field, reason: "'\(text)' is too large") }
-        let cents = Int64(whole)! * 100 + Int64(parts[1])!
+        guard whole.count <= Money.maximumInputDigits, let units = Int64(whole), let fraction = Int64(parts[1]) else {
+            throw .invalid(field: field, reason: "'\(text)' is too large", code: "amount.tooLarge")
+        }
+        let cents = units * 100 + fraction
         return Money(minorUnits: negative ? -cents : cents)
     }
 }

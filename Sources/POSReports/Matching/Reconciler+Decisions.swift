@@ -58,7 +58,7 @@ extension Reconciler {
         case .reversal:
             return checked
         case .writeOff:
-            checked.amount = decision.left.map { found[$0]! }.sum()
+            checked.amount = decision.left.map { found[$0] ?? .zero }.sum()
             return checked
         case .match:
             break
@@ -66,7 +66,8 @@ extension Reconciler {
         let leftKinds = Set(decision.left.map(\.kind))
         let rightKinds = Set(decision.right.map(\.kind))
         guard leftKinds.count == 1, rightKinds.count == 1,
-            let kind = ReconciliationMatch.Kind(left: leftKinds.first!, right: rightKinds.first!)
+            let leftKind = leftKinds.first, let rightKind = rightKinds.first,
+            let kind = ReconciliationMatch.Kind(left: leftKind, right: rightKind)
         else {
             let pairs = ReconciliationMatch.Kind.allCases.map { "\($0.sides.left) ↔ \($0.sides.right)" }
             throw .invalid(field: "items", reason: "a match pairs one of: \(pairs.joined(separator: ", "))")
@@ -78,7 +79,7 @@ extension Reconciler {
             {
                 return entry.gross
             }
-            return found[item]!
+            return found[item] ?? .zero  // every item was looked up above
         }
         let left = decision.left.map(amount).sum()
         let right = decision.right.map(amount).sum()

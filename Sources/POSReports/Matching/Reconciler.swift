@@ -489,13 +489,14 @@ public enum Reconciler {
 
     static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         return calendar
     }()
 
     static func day(_ date: BusinessDate) -> Date {
-        let parts = date.text.split(separator: "-").map { Int($0)! }
-        return utc.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+        let parts = date.parts
+        return utc.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day))
+            ?? Date(timeIntervalSince1970: 0)
     }
 
     /// Calendar days from `a` to `b` (negative when `b` is earlier).
@@ -507,7 +508,7 @@ public enum Reconciler {
         var current = day(from)
         let end = day(to)
         while current < end {
-            current = utc.date(byAdding: .day, value: 1, to: current)!
+            current = current.addingTimeInterval(86_400)
             let weekday = utc.component(.weekday, from: current)
             if weekday != 1 && weekday != 7 { count += 1 }
         }

@@ -20,11 +20,10 @@ extension APIServer {
         },
         Route(.post, "/api/employees", .signedIn(anyOf: [.manageEmployees]), "Add an employee with a PIN") { call in
             let body = try call.decode(NewEmployeeBody.self)
-            let employee = try await call.store.addEmployee(
+            let employee = try await call.operations.addEmployee(
                 Employee(id: body.id, name: body.name, role: body.role),
                 pin: body.pin,
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(employee, status: .created)
         },
@@ -88,7 +87,7 @@ extension APIServer {
                 percent: body.percent,
                 field: "body, percent"
             )
-            let stored = try await call.store.setTaxCategory(category, commandID: call.commandID, by: try call.clerk)
+            let stored = try await call.operations.setTaxCategory(category, commandID: call.commandID)
             return try Reply.json(BackOffice.TaxRate(stored))
         },
         Route(.get, "/api/coupons", .signedIn(anyOf: []), "Every coupon issued") { call in
@@ -106,7 +105,7 @@ extension APIServer {
                 singleUse: body.singleUse ?? false,
                 fields: ("body, percent", "body, amount")
             )
-            let stored = try await call.store.addCoupon(coupon, commandID: call.commandID, by: try call.clerk)
+            let stored = try await call.operations.addCoupon(coupon, commandID: call.commandID)
             return try Reply.json(stored, status: .created)
         },
         Route(

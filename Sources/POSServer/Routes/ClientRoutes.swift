@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import POSCore
+import POSServices
 import POSStorage
 
 /// Clients (owners) and their pets, as the desk looks them up and adds them at check-in; the clinic's settings.
@@ -16,11 +17,10 @@ extension APIServer {
         Route(.post, "/api/clients", .signedIn(anyOf: [.manageClients]), "Add or update a client, with pets") {
             call in
             let body = try call.decode(ClientBody.self)
-            let record = try await call.store.saveClient(
+            let record = try await call.operations.saveClient(
                 body.client,
                 patients: body.patients,
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(record)
         },

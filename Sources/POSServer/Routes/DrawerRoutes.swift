@@ -13,7 +13,7 @@ extension APIServer {
             let body = try call.decode(CountBody.self)
             let count = try await body.count(call.store)
             return try Reply.json(
-                try await call.store.openDrawer(count: count, commandID: call.commandID, by: try call.clerk),
+                try await call.operations.openDrawer(count: count, commandID: call.commandID),
                 status: .created
             )
         },
@@ -27,29 +27,16 @@ extension APIServer {
         Route(.post, "/api/drawer/drop", .signedIn(anyOf: [.handleDrawer]), "A safe drop, counted by denomination") {
             call in
             let body = try call.decode(CountBody.self)
-            let event = try await call.store.recordDrawerMovement(
-                .safeDrop,
+            let event = try await call.operations.safeDrop(
                 count: try await body.count(call.store),
                 reason: body.reason ?? "safe drop",
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(event)
         },
         Route(.post, "/api/drawer/no-sale", .signedIn(anyOf: [.noSale]), "Open the drawer without a sale") { call in
             let body = try call.decode(ReasonBody.self)
-            // Recorded (permission-checked, with who and why) before the drawer opens.
-            let event = try await call.committing(
-                {
-                    try await call.store.recordDrawerMovement(
-                        .noSale,
-                        reason: body.reason,
-                        commandID: call.commandID,
-                        by: try call.clerk
-                    )
-                },
-                kicking: { _ in .noSale }
-            )
+            let event = try await call.operations.noSale(reason: body.reason, commandID: call.commandID)
             return try Reply.json(event)
         },
         Route(
@@ -65,33 +52,30 @@ extension APIServer {
                     reason: "is required: {\"employee\", \"pin\"} of the incoming cashier"
                 )
             }
-            let result = try await call.store.handOverDrawer(
+            let result = try await call.operations.handOver(
                 count: try await body.count(call.store),
                 to: incoming.request(reason: "shift change"),
                 approval: body.approval?.request(reason: body.reason ?? "handover variance"),
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(result)
         },
         Route(.post, "/api/drawer/close", .signedIn(anyOf: [.handleDrawer]), "The blind close count") { call in
             let body = try call.decode(CountBody.self)
-            let result = try await call.store.countDrawerForClose(
+            let result = try await call.operations.closeCount(
                 count: try await body.count(call.store),
                 checks: body.checks,
                 cardSlips: body.cardSlips,
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(result)
         },
         Route(.post, "/api/drawer/recount", .signedIn(anyOf: [.handleDrawer]), "The one recount after the close") {
             call in
             let body = try call.decode(CountBody.self)
-            let result = try await call.store.recountDrawer(
+            let result = try await call.operations.recount(
                 count: try await body.count(call.store),
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(result)
         },
@@ -108,23 +92,21 @@ extension APIServer {
                 try count.validate(denominations, field: "body, keep")
                 return count
             }
-            let report = try await call.store.closeDrawer(
+            let report = try await call.operations.verifyClose(
                 keep: keep,
                 note: body.note,
                 approval: body.approval?.request(reason: body.note ?? ""),
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(report)
         },
         Route(.post, "/api/drawer/adjust", .signedIn(anyOf: [.adjustDrawer]), "A manager's later correction") { call in
             let body = try call.decode(AdjustBody.self)
-            let event = try await call.store.adjustDrawer(
+            let event = try await call.operations.adjustDrawer(
                 amount: body.amount,
                 reason: body.reason,
                 corrects: body.corrects,
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(event)
         },
@@ -167,20 +149,13 @@ extension APIServer {
 
     static func movement(_ kind: DrawerEventKind, _ call: APICall) async throws -> Response {
         let body = try call.decode(MovementBody.self)
-        let opening: DrawerOpening = kind == .paidIn ? .paidIn : .paidOut
-        let event = try await call.committing(
-            {
-                try await call.store.recordDrawerMovement(
-                    kind,
-                    amount: body.amount,
-                    reason: body.reason,
-                    note: body.note,
-                    approval: body.approval?.request(reason: body.note ?? body.reason),
-                    commandID: call.commandID,
-                    by: try call.clerk
-                )
-            },
-            kicking: { _ in opening }
+        let event = try await call.operations.paidInOrOut(
+            kind,
+            amount: body.amount,
+            reason: body.reason,
+            note: body.note,
+            approval: body.approval?.request(reason: body.note ?? body.reason),
+            commandID: call.commandID
         )
         return try Reply.json(event)
     }

@@ -27,34 +27,20 @@ extension APIServer {
                 throw POSError.invalid(field: "query from", reason: "is required (YYYY-MM-DD)")
             }
             let last = try call.request.date("to") ?? first
-            try BusinessDate.checkRange(
-                from: first,
-                through: last,
-                maximumDays: ExportFormat.maximumDays,
-                field: "query to"
-            )
             let mapping = try call.request.query("mapping").map {
                 try ExportMapping.read(Data($0.utf8), source: "query mapping")
             }
-            try call.clerk.require(.exportData)
-            let source = try await call.store.exportDays(from: first, through: last)
-            let entries = try source.days.map(ExportEntries.entry)
-            guard let zone = TimeZone(identifier: source.timeZone) else {
-                throw POSError.conflict("the clinic's time zone '\(source.timeZone)' is not known")
-            }
-            let context = ExportContext(
-                clinic: source.clinic,
-                mapping: mapping ?? .standard,
-                timeZone: zone,
-                first: first,
-                last: last
+            let file = try await call.operations.export(
+                format,
+                from: first,
+                through: last,
+                mapping: mapping,
+                rangeField: "query to"
             )
-            let bytes = try Exporter.write(entries, as: format, context: context)
-            let file = "vetpos-\(first)\(first == last ? "" : "-to-\(last)").\(format.fileExtension)"
             return Reply.bytes(
-                bytes,
+                file.bytes,
                 contentType: "application/octet-stream",
-                headers: [.contentDisposition: "attachment; filename=\"\(file)\""]
+                headers: [.contentDisposition: "attachment; filename=\"\(file.fileName)\""]
             )
         },
         Route(
@@ -63,43 +49,10 @@ extension APIServer {
             .signedIn(anyOf: [.exportData]),
             "Import a processor settlement file (body; ?format=stripe|square|csv&mapping=JSON&name=)"
         ) { call in
-            let source = call.request.query("name") ?? "settlement upload"
-            let mapping = try call.request.query("mapping").map {
-                try CSVMapping.parse(Data($0.utf8), source: "query mapping")
-            }
-            let format: SettlementFormat
-            if let name = call.request.query("format") {
-                guard let chosen = SettlementFormat(rawValue: name) else {
-                    throw POSError.invalid(field: "query format", reason: "'\(name)' is not stripe, square or csv")
-                }
-                format = chosen
-            } else if mapping != nil {
-                format = .csv
-            } else if let detected = SettlementImport.detect(call.body) ?? SettlementImport.nearest(call.body) {
-                format = detected
-            } else {
-                throw POSError.invalid(
-                    field: "body",
-                    reason:
-                        "cannot tell its format from its content: give ?format=stripe or square, or csv with a mapping"
-                )
-            }
-            try checkMapping(mapping, format: format.rawValue)
-            let calendar = try BusinessCalendar(timeZoneIdentifier: try await call.store.policy().timeZone)
-            let parsed = try SettlementImport.parse(
-                call.body,
-                source: source,
-                format: format,
-                mapping: mapping,
-                calendar: calendar
+            let outcome = try await call.operations.importSettlement(
+                try importFile(call, defaultName: "settlement upload")
             )
-            let result = try await call.store.importSettlement(
-                parsed.lines,
-                from: Store.ImportSource(name: source, digest: SHA256.hexDigest(call.body), format: format.rawValue),
-                commandID: call.commandID,
-                by: try call.clerk
-            )
-            return try Reply.json(ImportReply(result: result, warnings: parsed.warnings))
+            return try Reply.json(ImportReply(result: outcome.result, warnings: outcome.warnings))
         },
         Route(
             .post,
@@ -107,42 +60,27 @@ extension APIServer {
             .signedIn(anyOf: [.exportData]),
             "Import a bank statement (body; ?format=bai2|ofx|csv&mapping=JSON&name=)"
         ) { call in
-            let source = call.request.query("name") ?? "bank upload"
-            let mapping = try call.request.query("mapping").map {
-                try CSVMapping.parse(Data($0.utf8), source: "query mapping")
-            }
-            let format: BankFormat
-            if let name = call.request.query("format") {
-                guard let chosen = BankFormat(rawValue: name) else {
-                    throw POSError.invalid(field: "query format", reason: "'\(name)' is not bai2, ofx or csv")
-                }
-                format = chosen
-            } else if mapping != nil {
-                format = .csv
-            } else if let detected = BankImport.detect(call.body) {
-                format = detected
-            } else {
-                throw POSError.invalid(
-                    field: "body",
-                    reason: "cannot tell its format from its content: give ?format=bai2 or ofx, or csv with a mapping"
-                )
-            }
-            try checkMapping(mapping, format: format.rawValue)
-            let parsed = try BankImport.parse(call.body, source: source, format: format, mapping: mapping)
-            let result = try await call.store.importBankStatement(
-                parsed.lines,
-                from: Store.ImportSource(name: source, digest: SHA256.hexDigest(call.body), format: format.rawValue),
-                commandID: call.commandID,
-                by: try call.clerk
+            let outcome = try await call.operations.importBankStatement(
+                try importFile(call, defaultName: "bank upload")
             )
-            return try Reply.json(ImportReply(result: result, warnings: parsed.warnings))
+            return try Reply.json(ImportReply(result: outcome.result, warnings: outcome.warnings))
         },
     ]
 
-    static func checkMapping(_ mapping: CSVMapping?, format: String) throws {
-        if mapping != nil, format != "csv" {
-            throw POSError.invalid(field: "query mapping", reason: "a mapping is for format csv, not \(format)")
-        }
+    /// The uploaded file (the body) and its query: `?format=&mapping=JSON&name=`; the Idempotency-Key is the command.
+    static func importFile(_ call: APICall, defaultName: String) throws -> Operations.ImportFile {
+        Operations.ImportFile(
+            data: call.body,
+            name: call.request.query("name") ?? defaultName,
+            format: call.request.query("format"),
+            mapping: try call.request.query("mapping").map {
+                try CSVMapping.parse(Data($0.utf8), source: "query mapping")
+            },
+            commandID: call.commandID,
+            formatField: "query format",
+            mappingField: "query mapping",
+            contentField: "body"
+        )
     }
 }
 

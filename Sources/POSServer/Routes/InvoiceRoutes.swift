@@ -28,11 +28,10 @@ extension APIServer {
         },
         Route(.post, "/api/invoices", .signedIn(anyOf: [.openInvoice]), "Open an invoice at check-in") { call in
             let body = try call.decode(OpenInvoiceBody.self)
-            let view = try await call.store.openInvoice(
+            let view = try await call.operations.openInvoice(
                 client: body.client,
                 lines: body.lines,
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(view, status: .created)
         },
@@ -48,12 +47,7 @@ extension APIServer {
             let number = try call.context.number("number")
             let body = try call.decode(AddLinesBody.self)
             return try Reply.json(
-                try await call.store.addLines(
-                    body.lines,
-                    invoice: number,
-                    commandID: call.commandID,
-                    by: try call.clerk
-                )
+                try await call.operations.addLines(body.lines, invoice: number, commandID: call.commandID)
             )
         },
         Route(
@@ -76,12 +70,7 @@ extension APIServer {
             "Check out a visit (the checkout JSON; discounts with approval)"
         ) { call in
             let request = try call.decode(CheckoutRequest.self, injecting: ["id": call.commandID])
-            let view = try await call.committing(
-                {
-                    try await call.store.checkout(request, by: try call.clerk)
-                },
-                kicking: DrawerOpening.sale
-            )
+            let view = try await call.operations.checkout(request)
             return try Reply.json(view, status: .created)
         },
     ]

@@ -16,26 +16,11 @@ extension APIServer {
         ) { call in
             let number = try call.context.number("number")
             let request = try call.decode(PaymentRequest.self, injecting: ["id": call.commandID, "invoice": number])
-            let before = Set(try await call.store.invoice(number).payments.map(\.number))
-            let view = try await call.committing(
-                {
-                    try await call.store.pay(request, by: try call.clerk)
-                },
-                kicking: {
-                    .payments($0.payments.filter { !before.contains($0.number) })
-                }
-            )
-            return try Reply.json(view)
+            return try Reply.json(try await call.operations.pay(request))
         },
         Route(.post, "/api/refunds", .signedIn(anyOf: [.refund]), "Refund (part of) a payment") { call in
             let request = try call.decode(RefundRequest.self, injecting: ["id": call.commandID])
-            let view = try await call.committing(
-                {
-                    try await call.store.refund(request, by: try call.clerk)
-                },
-                kicking: { DrawerOpening.refund($0)?.opening }
-            )
-            return try Reply.json(view)
+            return try Reply.json(try await call.operations.refund(request))
         },
         Route(
             .post,
@@ -51,7 +36,7 @@ extension APIServer {
                 reason: body.reason,
                 approval: body.approval?.request(reason: body.reason)
             )
-            return try Reply.json(try await call.store.void(request, by: try call.clerk))
+            return try Reply.json(try await call.operations.void(request))
         },
     ]
 }

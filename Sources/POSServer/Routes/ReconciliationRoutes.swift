@@ -60,12 +60,7 @@ extension APIServer {
     ]
 
     static func record(_ decision: ReconciliationDecision, _ call: APICall) async throws -> Response {
-        let clerk = try call.clerk
-        try clerk.require(decision.action == .match ? .reconcile : .overrideReconciliation)
-        let today = try await call.store.businessDate(atMillis: call.store.currentMillis)
-        let data = try await ReconciliationData.load(call.store, viewer: clerk, through: today)
-        let checked = try Reconciler.check(decision, against: data.inputs)
-        let recorded = try await call.store.recordReconciliation(checked, commandID: call.commandID, by: clerk)
+        let recorded = try await call.operations.recordDecision(decision, commandID: call.commandID)
         return try Reply.json(recorded, status: .created)
     }
 }

@@ -57,11 +57,10 @@ extension APIServer {
             "Make up the bank deposit from closed drawer sessions"
         ) { call in
             let body = try call.decode(DepositBody.self)
-            let deposit = try await call.store.prepareDeposit(
+            let deposit = try await call.operations.prepareDeposit(
                 sessions: body.sessions,
                 note: body.note,
-                commandID: call.commandID,
-                by: try call.clerk
+                commandID: call.commandID
             )
             return try Reply.json(DepositReports.slip(deposit), status: .created)
         },
@@ -81,21 +80,12 @@ extension APIServer {
             "Close a card terminal's batch (or every one's with all: true)"
         ) { call in
             let body = try call.decode(BatchCloseBody.self)
-            let clerk = try call.clerk
-            let batches: [CardBatchRecord]
-            if let terminal = body.cardTerminal {
-                batches = [
-                    try await call.store.closeCardBatch(
-                        terminal: terminal,
-                        reference: body.reference,
-                        reportedNet: body.reportedNet,
-                        commandID: call.commandID,
-                        by: clerk
-                    )
-                ]
-            } else {
-                batches = try await call.store.closeCardBatches(commandID: call.commandID, by: clerk)
-            }
+            let batches = try await call.operations.closeCardBatches(
+                terminal: body.cardTerminal,
+                reference: body.reference,
+                reportedNet: body.reportedNet,
+                commandID: call.commandID
+            )
             return try Reply.json(batches.map(DepositReports.batch))
         },
         Route(.get, "/api/batches/{id}", .signedIn(anyOf: [.handleDrawer, .viewReports]), "A closed card batch") {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import POSCore
+import POSServices
 import POSStorage
 import ServiceLifecycle
 
@@ -69,6 +70,7 @@ extension APIServer {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
+        // safe: a literal, valid header name
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(status: .ok, headers: headers, body: body)
     }
@@ -100,43 +102,33 @@ extension APIServer {
         commandID: String
     ) async throws -> ScanEventData {
         let code = scanned.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !code.isEmpty else { throw POSError.invalid(field: "body, code", reason: "must not be empty") }
-        var found = try await store.item(barcode: code)
-        if found == nil {
-            found = try await store.catalog().first {
-                $0.active && $0.code.caseInsensitiveCompare(code) == .orderedSame
-            }
-        }
-        guard let item = found else {
-            let data = ScanEventData(code: code, result: "unknown", message: "no catalog item has this code")
-            await events.publish(.json("scan", data), to: terminal)
-            return data
-        }
         var selected = invoice
         if selected == nil { selected = await events.selectedInvoice(terminal: terminal) }
-        guard let number = selected else {
-            let data = ScanEventData(code: code, result: "found", item: item.code, name: item.name)
-            await events.publish(.json("scan", data), to: terminal)
-            return data
+        let operations = Operations(store: store, clerk: clerk, devices: afterCommit)
+        let outcome: Operations.ScanOutcome
+        do {
+            outcome = try await operations.scan(code, invoice: selected, patient: patient, commandID: commandID)
+        } catch let error as POSError {
+            throw error.located(at: "body")
         }
-        let view = try await store.invoice(number)
-        guard let pet = patient ?? view.lines.last?.patient ?? view.pets.first?.patient else {
-            throw POSError.invalid(
-                field: "body, patient",
-                reason: "invoice \(number) has no pet yet; say which pet the item is for"
+        let data: ScanEventData
+        switch outcome {
+        case .unknown:
+            data = ScanEventData(code: code, result: "unknown", message: "no catalog item has this code")
+        case .found(let item):
+            data = ScanEventData(code: code, result: "found", item: item.code, name: item.name)
+        case .added(let item, let view, let pet):
+            data = ScanEventData(
+                code: code,
+                result: "added",
+                item: item.code,
+                name: item.name,
+                invoice: view.number,
+                patient: pet
             )
         }
-        let line = LineRequest(patient: pet, item: item.code, provider: clerk.employee.id)
-        _ = try await store.addLines([line], invoice: number, commandID: commandID, by: clerk)
-        let data = ScanEventData(
-            code: code,
-            result: "added",
-            item: item.code,
-            name: item.name,
-            invoice: number,
-            patient: pet
-        )
         await events.publish(.json("scan", data), to: terminal)
+        guard let number = data.invoice else { return data }
         await events.publish(.json("invoice", InvoiceEventData(number: number, change: "lines")), to: terminal)
         return data
     }

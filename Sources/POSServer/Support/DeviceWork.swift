@@ -51,31 +51,25 @@ extension APIServer {
     }
 }
 
-extension APICall {
-    /// Runs a mutating command, then kicks the caller's terminal's drawer in the background when `opening` of its
-    /// result allows it (``DrawerOpening``). A replayed command (its Idempotency-Key already used: the store returns
-    /// the first result) never kicks again. A device problem is a warning in the log, never the call's error.
-    func committing<Result: Sendable>(
-        _ command: () async throws -> Result,
-        kicking opening: @escaping @Sendable (Result) -> DrawerOpening?
-    ) async throws -> Result {
-        let replay = try await store.commandExists(commandID)
-        let result = try await command()
-        guard !replay, let opening = opening(result), opening.opensDrawer else { return result }
-        let terminal = try clerk.terminal
-        let server = server
-        await server.deviceWork.start {
-            do {
-                try await server.hardware(at: terminal)?.kickDrawer(for: opening)
-            } catch {
-                server.logger.warning(
-                    "device",
-                    metadata: [
-                        "terminal": .string(terminal), "problem": .string("the drawer was not kicked: \(error)"),
-                    ]
-                )
+extension APIServer {
+    /// The server's device work after a commit: in the background (``DeviceWork``), problems in the log. Receipts
+    /// print when the page asks (`POST /api/invoices/{n}/print`), so that it can show the printer's answer.
+    var afterCommit: AfterCommit {
+        let server = self
+        return AfterCommit(
+            printsReceipts: false,
+            hardware: { terminal in try await server.hardware(at: terminal) },
+            start: { work in await server.deviceWork.start(work) },
+            warn: { terminal, problem in
+                server.logger.warning("device", metadata: ["terminal": .string(terminal), "problem": .string(problem)])
             }
-        }
-        return result
+        )
+    }
+}
+
+extension APICall {
+    /// The application's operations for the signed-in caller at their terminal.
+    var operations: Operations {
+        get throws { Operations(store: store, clerk: try clerk, devices: server.afterCommit) }
     }
 }

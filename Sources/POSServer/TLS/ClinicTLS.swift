@@ -144,7 +144,7 @@ public struct ClinicTLS: Sendable {
             serverNames = all
         } else {
             // swift-format-ignore: NeverForceUnwrap
-            server = existing!
+            server = existing!  // safe: this branch runs only when `existing` was found
             serverNames = ServerNames((try? server.certificate.extensions.subjectAlternativeNames) ?? nil)
         }
 

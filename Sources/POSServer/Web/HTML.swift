@@ -79,8 +79,8 @@ extension HTML {
         switch object {
         case let dictionary as [String: Any]:
             if dictionary.isEmpty { return "<span class=\"muted\">—</span>" }
-            let rows = dictionary.keys.sorted().map { key -> HTML in
-                "<tr><th scope=\"row\">\(key)</th><td>\(tree(dictionary[key]!))</td></tr>"
+            let rows = dictionary.sorted { $0.key < $1.key }.map { key, value -> HTML in
+                "<tr><th scope=\"row\">\(key)</th><td>\(tree(value))</td></tr>"
             }
             return "<table class=\"data\">\(rows)</table>"
         case let array as [Any]:

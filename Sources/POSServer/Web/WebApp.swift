@@ -89,6 +89,7 @@ struct WebApp: Sendable {
         headers[.cacheControl] = "no-store"
         headers[.contentSecurityPolicy] =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+        // safe: a literal, valid header name
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.markup)))
     }
@@ -134,6 +135,7 @@ enum StaticFiles {
         headers[.contentType] = file.type
         headers[.cacheControl] = "no-cache"
         headers[.eTag] = file.etag
+        // safe: a literal, valid header name
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         if ifNoneMatch == file.etag {
             return Response(status: .notModified, headers: headers)
