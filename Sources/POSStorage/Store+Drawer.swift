@@ -20,7 +20,8 @@ extension Store {
             try count.validate(policy.denominations, field: "opening count")
             if let active = try Self.activeDrawerSession(clerk.terminal, db) {
                 throw POSError.conflict(
-                    "drawer \(clerk.terminal) already has session \(active.id) \(active.state == .open ? "open" : "waiting for verification"); close it first"
+                    "drawer \(clerk.terminal) already has session \(active.id) \(active.state == .open ? "open" : "waiting for verification"); close it first",
+                    code: "drawer.alreadyOpen"
                 )
             }
             try db.executeCached(
@@ -132,7 +133,8 @@ extension Store {
                 guard -event.amount <= expected else {
                     throw POSError.conflict(
                         "a \(kind.rawValue) of \(-event.amount) is more than drawer \(clerk.terminal) holds; "
-                            + "check the amount, or count the drawer with a manager"
+                            + "check the amount, or count the drawer with a manager",
+                        code: "drawer.notEnoughCash"
                     )
                 }
             }
@@ -210,7 +212,8 @@ extension Store {
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "hand over")
             guard session.cashier == clerk.employee.id || clerk.employee.role.may(.verifyDrawer) else {
                 throw POSError.conflict(
-                    "drawer \(clerk.terminal) is with \(session.cashier); only they or a manager hand it over"
+                    "drawer \(clerk.terminal) is with \(session.cashier); only they or a manager hand it over",
+                    code: "drawer.heldByOther"
                 )
             }
             guard let next = try Self.employees(db)[incoming.employee], verified.contains(next.id),
@@ -313,7 +316,8 @@ extension Store {
             guard unfinished.isEmpty else {
                 throw POSError.conflict(
                     "invoices \(unfinished.map(String.init).joined(separator: ", ")) are still being rung up at \(clerk.terminal); "
-                        + "check them out before closing the drawer"
+                        + "check them out before closing the drawer",
+                    code: "drawer.invoicesOpen"
                 )
             }
             let sequence = try self.appendDrawerEvent(
@@ -357,11 +361,17 @@ extension Store {
             let policy = try Self.policy(db).drawer
             try count.validate(policy.denominations, field: "recount")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer session of \(clerk.terminal) waits for verification")
+                throw POSError.conflict(
+                    "no drawer session of \(clerk.terminal) waits for verification",
+                    code: "drawer.notCounted"
+                )
             }
             try DrawerRules.requireState(session.state, is: .ended, drawer: clerk.terminal, action: "recount")
             guard try !Self.drawerEvents(session.id, db).contains(where: { $0.kind == .recount }) else {
-                throw POSError.conflict("drawer \(clerk.terminal) was already recounted once")
+                throw POSError.conflict(
+                    "drawer \(clerk.terminal) was already recounted once",
+                    code: "drawer.alreadyRecounted"
+                )
             }
             let sequence = try self.appendDrawerEvent(
                 DrawerEvent(sequence: 0, kind: .recount, count: count, employee: clerk.employee.id, atMillis: at),
@@ -403,7 +413,10 @@ extension Store {
         return try await once(id: commandID, kind: "drawer.close", request: request) { db in
             let policy = try Self.policy(db).drawer
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer session of \(clerk.terminal) waits for verification")
+                throw POSError.conflict(
+                    "no drawer session of \(clerk.terminal) waits for verification",
+                    code: "drawer.notCounted"
+                )
             }
             try DrawerRules.requireState(session.state, is: .ended, drawer: clerk.terminal, action: "close")
             let events = try Self.drawerEvents(session.id, db)

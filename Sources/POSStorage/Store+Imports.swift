@@ -81,7 +81,8 @@ extension Store {
                     throw POSError.conflict(
                         "\(source.name) line \(line.line): \(line.processor) entry \(line.id) was imported from "
                             + "\(row["fileName"] as String) line \(stored.line) as \(Self.summary(stored)); "
-                            + "this file says \(Self.summary(line))"
+                            + "this file says \(Self.summary(line))",
+                        code: "import.entryChanged"
                     )
                 }
             }
@@ -132,7 +133,8 @@ extension Store {
                     throw POSError.conflict(
                         "\(source.name) line \(line.line): bank line \(line.id) of account \(line.account) was imported "
                             + "from \(row["fileName"] as String) line \(stored.line) as \(stored.amount) on \(stored.date); "
-                            + "this file says \(line.amount) on \(line.date)"
+                            + "this file says \(line.amount) on \(line.date)",
+                        code: "import.bankLineChanged"
                     )
                 }
             }

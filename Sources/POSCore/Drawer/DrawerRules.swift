@@ -7,13 +7,13 @@ public enum DrawerRules {
         action: String
     ) throws(POSError) {
         guard state == expected else {
-            let now =
+            let (now, code) =
                 switch state {
-                case .open: "is open"
-                case .ended: "has been counted for closing and waits for verification"
-                case .closed: "is closed"
+                case .open: ("is open", "drawer.stillOpen")
+                case .ended: ("has been counted for closing and waits for verification", "drawer.countedForClose")
+                case .closed: ("is closed", "drawer.alreadyClosed")
                 }
-            throw .conflict("cannot \(action): the session of drawer \(drawer) \(now)")
+            throw .conflict("cannot \(action): the session of drawer \(drawer) \(now)", code: code)
         }
     }
 
