@@ -122,9 +122,15 @@ extension Store {
         try clerk.require(.prepareDeposits)
         if let note { try Identifier.validateText(note, field: "note") }
         if let sessions {
-            guard !sessions.isEmpty else { throw POSError.invalid(field: "sessions", reason: "name at least one") }
+            guard !sessions.isEmpty else {
+                throw POSError.invalid(field: "sessions", reason: "name at least one", code: "deposit.noSessions")
+            }
             guard Set(sessions).count == sessions.count else {
-                throw POSError.invalid(field: "sessions", reason: "a session is named twice")
+                throw POSError.invalid(
+                    field: "sessions",
+                    reason: "a session is named twice",
+                    code: "deposit.sessionTwice"
+                )
             }
         }
         let at = now()

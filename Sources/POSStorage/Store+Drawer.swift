@@ -62,7 +62,11 @@ extension Store {
         case .paidIn, .paidOut, .safeDrop: try clerk.require(.handleDrawer)
         case .noSale: try clerk.require(.noSale)
         case .open, .handover, .closeCount, .recount, .adjustment:
-            throw POSError.invalid(field: "kind", reason: "\(kind.rawValue) is not a drawer movement")
+            throw POSError.invalid(
+                field: "kind",
+                reason: "\(kind.rawValue) is not a drawer movement",
+                code: "drawer.notMovement"
+            )
         }
         let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
@@ -117,7 +121,11 @@ extension Store {
                 event.amount = -amount
             case .safeDrop:
                 guard let count, !count.isEmpty else {
-                    throw POSError.invalid(field: "safe drop", reason: "count what goes to the safe by denomination")
+                    throw POSError.invalid(
+                        field: "safe drop",
+                        reason: "count what goes to the safe by denomination",
+                        code: "drawer.safeDropUncounted"
+                    )
                 }
                 try count.validate(policy.denominations, field: "safe drop count")
                 event.amount = -count.total(policy.denominations)
@@ -219,10 +227,18 @@ extension Store {
             guard let next = try Self.employees(db)[incoming.employee], verified.contains(next.id),
                 next.role.may(.handleDrawer)
             else {
-                throw POSError.invalid(field: "incoming", reason: "\(incoming.employee) cannot take over a drawer")
+                throw POSError.invalid(
+                    field: "incoming",
+                    reason: "\(incoming.employee) cannot take over a drawer",
+                    code: "handover.notEligible"
+                )
             }
             guard next.id != session.cashier else {
-                throw POSError.invalid(field: "incoming", reason: "\(next.id) already has this drawer")
+                throw POSError.invalid(
+                    field: "incoming",
+                    reason: "\(next.id) already has this drawer",
+                    code: "handover.sameCashier"
+                )
             }
             // A handover count beyond the tolerance is the outgoing cashier's variance: a manager confirms it, as at
             // a close. The refusal does not say by how much (the count stays blind).
@@ -299,7 +315,11 @@ extension Store {
             for (terminal, amount) in cardSlips {
                 try Identifier.validate(terminal, field: "card slip terminal")
                 guard !amount.isNegative else {
-                    throw POSError.invalid(field: "card slip \(terminal)", reason: "must not be negative")
+                    throw POSError.invalid(
+                        field: "card slip \(terminal)",
+                        reason: "must not be negative",
+                        code: "cardSlip.negative"
+                    )
                 }
             }
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
@@ -516,7 +536,9 @@ extension Store {
         }
         let request = Request(drawer: clerk.terminal, amount: amount, reason: reason, corrects: corrects)
         return try await once(id: commandID, kind: "drawer.adjustment", request: request) { db in
-            guard amount != .zero else { throw POSError.invalid(field: "amount", reason: "an adjustment is not zero") }
+            guard amount != .zero else {
+                throw POSError.invalid(field: "amount", reason: "an adjustment is not zero", code: "adjustment.zero")
+            }
             try Identifier.validateText(reason, field: "reason")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
                 throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)", code: "drawer.notOpen")
@@ -535,7 +557,8 @@ extension Store {
                 guard state == DrawerState.closed.rawValue else {
                     throw POSError.invalid(
                         field: "corrects",
-                        reason: "session \(corrects) is not closed; correct it in its own count"
+                        reason: "session \(corrects) is not closed; correct it in its own count",
+                        code: "adjustment.sessionNotClosed"
                     )
                 }
             }
