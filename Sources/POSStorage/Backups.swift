@@ -153,7 +153,7 @@ public enum Backups {
         )
         let final = folder + "/" + name
         guard !FileManager.default.fileExists(atPath: final) else {
-            throw POSError.conflict("\(final) already exists; choose a new name")
+            throw POSError.conflict("\(final) already exists; choose a new name", code: "backup.fileExists")
         }
         let partial = folder + "/." + name + ".partial"
         func removePartial() {
@@ -180,7 +180,7 @@ public enum Backups {
                 try destination.execute(sql: "PRAGMA journal_mode = DELETE")
             }
             try copy.close()
-            guard let sourceFacts else { throw POSError.conflict("the backup read no source") }
+            guard let sourceFacts else { throw POSError.conflict("the backup read no source", code: "backup.noSource") }
             try setMode(partial)
             let (copied, integrity) = try inspect(partial)
             let problem = mismatch(copied, integrity: integrity, expected: sourceFacts)
@@ -327,7 +327,7 @@ public enum Backups {
         try syncFile(partial)
         guard rename(partial, target) == 0 else {
             try? FileManager.default.removeItem(atPath: partial)
-            throw POSError.conflict("cannot write the verification record \(target)")
+            throw POSError.conflict("cannot write the verification record \(target)", code: "backup.recordWriteFailed")
         }
     }
 

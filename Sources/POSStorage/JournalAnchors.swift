@@ -41,7 +41,10 @@ public enum JournalAnchors {
         let text = heads.map { "\($0.sequence) \($0.hash) \($0.atMillis)\n" }.joined()
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
-            throw POSError.conflict("cannot open the journal anchor file \(path) (errno \(errno))")
+            throw POSError.conflict(
+                "cannot open the journal anchor file \(path) (errno \(errno))",
+                code: "journal.anchorWriteFailed"
+            )
         }
         defer { close(fd) }
         var bytes = Array(text.utf8)
@@ -51,13 +54,19 @@ public enum JournalAnchors {
                 write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
             guard count > 0 else {
-                throw POSError.conflict("cannot write the journal anchor file \(path) (errno \(errno))")
+                throw POSError.conflict(
+                    "cannot write the journal anchor file \(path) (errno \(errno))",
+                    code: "journal.anchorWriteFailed"
+                )
             }
             written += count
         }
         bytes.removeAll()
         guard fsync(fd) == 0 else {
-            throw POSError.conflict("cannot sync the journal anchor file \(path) (errno \(errno))")
+            throw POSError.conflict(
+                "cannot sync the journal anchor file \(path) (errno \(errno))",
+                code: "journal.anchorWriteFailed"
+            )
         }
     }
 
@@ -86,7 +95,9 @@ public enum JournalAnchors {
     /// Starts a fresh file holding one head (after a restore); an existing file must have been moved aside.
     static func start(_ path: String, head: JournalAnchor?) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw POSError.conflict("cannot create the journal anchor file \(path)") }
+        guard fd >= 0 else {
+            throw POSError.conflict("cannot create the journal anchor file \(path)", code: "journal.anchorWriteFailed")
+        }
         close(fd)
         if let head { try append([head], to: path) }
     }

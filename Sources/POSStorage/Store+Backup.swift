@@ -82,7 +82,8 @@ extension Store {
         } catch {
             throw POSError.conflict(
                 "\(path) has schema \(from) and this vetpos upgrades it to \(to), but the backup before the upgrade "
-                    + "failed, so nothing was changed: \(error) (free space or fix \(folder), or set $VETPOS_BACKUPS)"
+                    + "failed, so nothing was changed: \(error) (free space or fix \(folder), or set $VETPOS_BACKUPS)",
+                code: "upgrade.backupFailed"
             )
         }
     }
@@ -236,7 +237,7 @@ extension Backups {
             let aside = target + ".replaced-" + stamp(now)
             guard rename(target, aside) == 0 else {
                 try? fileManager.removeItem(atPath: partial)
-                throw POSError.conflict("cannot move \(target) aside to \(aside)")
+                throw POSError.conflict("cannot move \(target) aside to \(aside)", code: "restore.moveAsideFailed")
             }
             replaced = aside
             // The log was checkpointed into the file; what is left of it must not be replayed onto the backup.
@@ -245,7 +246,7 @@ extension Backups {
         try? fileManager.removeItem(atPath: target + "-shm")
         try? fileManager.removeItem(atPath: target + "-wal")
         guard rename(partial, target) == 0 else {
-            throw POSError.conflict("cannot rename \(partial) to \(target)")
+            throw POSError.conflict("cannot rename \(partial) to \(target)", code: "restore.renameFailed")
         }
         // The replaced database's anchors are kept aside (`DB.anchors.replaced-…`); a fresh file starts at the restored
         // head.
@@ -295,7 +296,8 @@ extension Backups {
             guard force else {
                 throw POSError.conflict(
                     "\(target) cannot be read (\(error.message ?? "\(error.resultCode)")); --force replaces it "
-                        + "(it is kept aside)"
+                        + "(it is kept aside)",
+                    code: "backup.targetUnreadable"
                 )
             }
             return
@@ -305,13 +307,15 @@ extension Backups {
             throw POSError.conflict(
                 "\(target) is ahead of the backup: its journal has \(live.entries) entries, the backup's "
                     + "\(backup.journalEntries); restoring would lose \(live.entries - backup.journalEntries) "
-                    + "(--force replaces it anyway, keeping it aside)"
+                    + "(--force replaces it anyway, keeping it aside)",
+                code: "backup.journalAhead"
             )
         }
         if let sequence = backup.lastEntry?.sequence, let hash = live.hashAtBackupHead, hash != backup.journalHead {
             throw POSError.conflict(
                 "\(target) has a different history: its journal entry \(sequence) is not the backup's "
-                    + "(--force replaces it anyway, keeping it aside)"
+                    + "(--force replaces it anyway, keeping it aside)",
+                code: "backup.historyDiverged"
             )
         }
     }

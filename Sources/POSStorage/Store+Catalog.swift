@@ -143,7 +143,7 @@ extension Store {
                 try Row.fetchOne(cached: db, sql: "SELECT 1 FROM coupon WHERE code = ?", arguments: [coupon.code])
                     == nil
             else {
-                throw POSError.conflict("coupon \(coupon.code) already exists")
+                throw POSError.conflict("coupon \(coupon.code) already exists", code: "coupon.alreadyExists")
             }
             try db.executeCached(
                 sql: """

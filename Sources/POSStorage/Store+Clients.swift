@@ -56,7 +56,10 @@ extension Store {
                 ),
                     owner != client.id
                 {
-                    throw POSError.conflict("patient \(patient.id) belongs to client \(owner)")
+                    throw POSError.conflict(
+                        "patient \(patient.id) belongs to client \(owner)",
+                        code: "patient.otherClient"
+                    )
                 }
                 try db.executeCached(
                     sql: """

@@ -27,7 +27,10 @@ extension Store {
                 arguments: [id]
             ) {
                 guard row["kind"] == kind, row["digest"] == digest else {
-                    throw POSError.conflict("command id \(id) was already used for a different request")
+                    throw POSError.conflict(
+                        "command id \(id) was already used for a different request",
+                        code: "command.reused"
+                    )
                 }
                 return try CanonicalJSON.decode(Result.self, row["result"])
             }

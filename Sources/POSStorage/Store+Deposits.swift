@@ -122,9 +122,15 @@ extension Store {
         try clerk.require(.prepareDeposits)
         if let note { try Identifier.validateText(note, field: "note") }
         if let sessions {
-            guard !sessions.isEmpty else { throw POSError.invalid(field: "sessions", reason: "name at least one") }
+            guard !sessions.isEmpty else {
+                throw POSError.invalid(field: "sessions", reason: "name at least one", code: "deposit.noSessions")
+            }
             guard Set(sessions).count == sessions.count else {
-                throw POSError.invalid(field: "sessions", reason: "a session is named twice")
+                throw POSError.invalid(
+                    field: "sessions",
+                    reason: "a session is named twice",
+                    code: "deposit.sessionTwice"
+                )
             }
         }
         let at = now()
@@ -146,7 +152,10 @@ extension Store {
                     return !content.cash.isEmpty || !content.checks.isEmpty
                 }
                 guard !chosen.isEmpty else {
-                    throw POSError.conflict("no closed drawer session is waiting for a deposit")
+                    throw POSError.conflict(
+                        "no closed drawer session is waiting for a deposit",
+                        code: "deposit.nothingToDeposit"
+                    )
                 }
             }
             var cash = CashCount()
@@ -160,7 +169,8 @@ extension Store {
             for (code, quantity) in cash.quantities.sorted(by: { $0.key < $1.key }) {
                 guard let denomination = policy.drawer.denominations.first(where: { $0.code == code }) else {
                     throw POSError.conflict(
-                        "denomination \(code) of the sessions' deposit is no longer in the clinic's settings"
+                        "denomination \(code) of the sessions' deposit is no longer in the clinic's settings",
+                        code: "deposit.unknownDenomination"
                     )
                 }
                 lines.append((code, quantity, Money(minorUnits: denomination.value.minorUnits * quantity)))
@@ -170,7 +180,8 @@ extension Store {
             guard (cashTotal + checkTotal).isPositive else {
                 throw POSError.conflict(
                     "nothing to deposit: session\(chosen.count == 1 ? "" : "s") "
-                        + "\(chosen.map(String.init).joined(separator: ", ")) sent no cash or check to the bank"
+                        + "\(chosen.map(String.init).joined(separator: ", ")) sent no cash or check to the bank",
+                    code: "deposit.nothingToDeposit"
                 )
             }
             let day = try policy.calendar().businessDate(atMillis: at)
@@ -180,7 +191,9 @@ extension Store {
                     sql: "SELECT MAX(sequence) FROM deposit WHERE businessDate = ?",
                     arguments: [day.text]
                 ) ?? 0) + 1
-            guard sequence <= 99 else { throw POSError.conflict("99 deposits were already made up on \(day)") }
+            guard sequence <= 99 else {
+                throw POSError.conflict("99 deposits were already made up on \(day)", code: "deposit.dayFull")
+            }
             let id = Self.depositID(day, sequence)
             try db.executeCached(
                 sql: """
@@ -318,11 +331,15 @@ extension Store {
         guard state == DrawerState.closed.rawValue else {
             throw POSError.conflict(
                 "session \(session) of drawer \(drawer) is not closed yet (\(state == "open" ? "still open" : "counted, waiting for verification")); "
-                    + "only a verified close goes to the bank"
+                    + "only a verified close goes to the bank",
+                code: "deposit.sessionNotClosed"
             )
         }
         if let deposit: String = row["deposit"] {
-            throw POSError.conflict("session \(session) of drawer \(drawer) is already in deposit \(deposit)")
+            throw POSError.conflict(
+                "session \(session) of drawer \(drawer) is already in deposit \(deposit)",
+                code: "deposit.sessionDeposited"
+            )
         }
     }
 
@@ -622,7 +639,10 @@ extension Store {
                     db
                 )
             else {
-                throw POSError.conflict("card terminal \(terminal) has no card payment outside a closed batch")
+                throw POSError.conflict(
+                    "card terminal \(terminal) has no card payment outside a closed batch",
+                    code: "batch.nothingToClose"
+                )
             }
             return batch
         }
@@ -722,7 +742,10 @@ extension Store {
                 arguments: [terminal, day.text]
             ) ?? 0) + 1
         guard sequence <= 99 else {
-            throw POSError.conflict("card terminal \(terminal) already closed 99 batches on \(day)")
+            throw POSError.conflict(
+                "card terminal \(terminal) already closed 99 batches on \(day)",
+                code: "batch.dayFull"
+            )
         }
         let id = "\(terminal)-\(day.compact)-\(sequence < 10 ? "0" : "")\(sequence)"
         let brands = Self.brandTotals(payments)

@@ -20,7 +20,8 @@ extension Store {
             try count.validate(policy.denominations, field: "opening count")
             if let active = try Self.activeDrawerSession(clerk.terminal, db) {
                 throw POSError.conflict(
-                    "drawer \(clerk.terminal) already has session \(active.id) \(active.state == .open ? "open" : "waiting for verification"); close it first"
+                    "drawer \(clerk.terminal) already has session \(active.id) \(active.state == .open ? "open" : "waiting for verification"); close it first",
+                    code: "drawer.alreadyOpen"
                 )
             }
             try db.executeCached(
@@ -61,7 +62,11 @@ extension Store {
         case .paidIn, .paidOut, .safeDrop: try clerk.require(.handleDrawer)
         case .noSale: try clerk.require(.noSale)
         case .open, .handover, .closeCount, .recount, .adjustment:
-            throw POSError.invalid(field: "kind", reason: "\(kind.rawValue) is not a drawer movement")
+            throw POSError.invalid(
+                field: "kind",
+                reason: "\(kind.rawValue) is not a drawer movement",
+                code: "drawer.notMovement"
+            )
         }
         let approvers = try await verifiedApprovers(approval.map { [$0] } ?? [], source: clerk.source)
         let at = now()
@@ -116,7 +121,11 @@ extension Store {
                 event.amount = -amount
             case .safeDrop:
                 guard let count, !count.isEmpty else {
-                    throw POSError.invalid(field: "safe drop", reason: "count what goes to the safe by denomination")
+                    throw POSError.invalid(
+                        field: "safe drop",
+                        reason: "count what goes to the safe by denomination",
+                        code: "drawer.safeDropUncounted"
+                    )
                 }
                 try count.validate(policy.denominations, field: "safe drop count")
                 event.amount = -count.total(policy.denominations)
@@ -132,7 +141,8 @@ extension Store {
                 guard -event.amount <= expected else {
                     throw POSError.conflict(
                         "a \(kind.rawValue) of \(-event.amount) is more than drawer \(clerk.terminal) holds; "
-                            + "check the amount, or count the drawer with a manager"
+                            + "check the amount, or count the drawer with a manager",
+                        code: "drawer.notEnoughCash"
                     )
                 }
             }
@@ -210,16 +220,25 @@ extension Store {
             try DrawerRules.requireState(session.state, is: .open, drawer: clerk.terminal, action: "hand over")
             guard session.cashier == clerk.employee.id || clerk.employee.role.may(.verifyDrawer) else {
                 throw POSError.conflict(
-                    "drawer \(clerk.terminal) is with \(session.cashier); only they or a manager hand it over"
+                    "drawer \(clerk.terminal) is with \(session.cashier); only they or a manager hand it over",
+                    code: "drawer.heldByOther"
                 )
             }
             guard let next = try Self.employees(db)[incoming.employee], verified.contains(next.id),
                 next.role.may(.handleDrawer)
             else {
-                throw POSError.invalid(field: "incoming", reason: "\(incoming.employee) cannot take over a drawer")
+                throw POSError.invalid(
+                    field: "incoming",
+                    reason: "\(incoming.employee) cannot take over a drawer",
+                    code: "handover.notEligible"
+                )
             }
             guard next.id != session.cashier else {
-                throw POSError.invalid(field: "incoming", reason: "\(next.id) already has this drawer")
+                throw POSError.invalid(
+                    field: "incoming",
+                    reason: "\(next.id) already has this drawer",
+                    code: "handover.sameCashier"
+                )
             }
             // A handover count beyond the tolerance is the outgoing cashier's variance: a manager confirms it, as at
             // a close. The refusal does not say by how much (the count stays blind).
@@ -296,7 +315,11 @@ extension Store {
             for (terminal, amount) in cardSlips {
                 try Identifier.validate(terminal, field: "card slip terminal")
                 guard !amount.isNegative else {
-                    throw POSError.invalid(field: "card slip \(terminal)", reason: "must not be negative")
+                    throw POSError.invalid(
+                        field: "card slip \(terminal)",
+                        reason: "must not be negative",
+                        code: "cardSlip.negative"
+                    )
                 }
             }
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
@@ -313,7 +336,8 @@ extension Store {
             guard unfinished.isEmpty else {
                 throw POSError.conflict(
                     "invoices \(unfinished.map(String.init).joined(separator: ", ")) are still being rung up at \(clerk.terminal); "
-                        + "check them out before closing the drawer"
+                        + "check them out before closing the drawer",
+                    code: "drawer.invoicesOpen"
                 )
             }
             let sequence = try self.appendDrawerEvent(
@@ -357,11 +381,17 @@ extension Store {
             let policy = try Self.policy(db).drawer
             try count.validate(policy.denominations, field: "recount")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer session of \(clerk.terminal) waits for verification")
+                throw POSError.conflict(
+                    "no drawer session of \(clerk.terminal) waits for verification",
+                    code: "drawer.notCounted"
+                )
             }
             try DrawerRules.requireState(session.state, is: .ended, drawer: clerk.terminal, action: "recount")
             guard try !Self.drawerEvents(session.id, db).contains(where: { $0.kind == .recount }) else {
-                throw POSError.conflict("drawer \(clerk.terminal) was already recounted once")
+                throw POSError.conflict(
+                    "drawer \(clerk.terminal) was already recounted once",
+                    code: "drawer.alreadyRecounted"
+                )
             }
             let sequence = try self.appendDrawerEvent(
                 DrawerEvent(sequence: 0, kind: .recount, count: count, employee: clerk.employee.id, atMillis: at),
@@ -403,7 +433,10 @@ extension Store {
         return try await once(id: commandID, kind: "drawer.close", request: request) { db in
             let policy = try Self.policy(db).drawer
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
-                throw POSError.conflict("no drawer session of \(clerk.terminal) waits for verification")
+                throw POSError.conflict(
+                    "no drawer session of \(clerk.terminal) waits for verification",
+                    code: "drawer.notCounted"
+                )
             }
             try DrawerRules.requireState(session.state, is: .ended, drawer: clerk.terminal, action: "close")
             let events = try Self.drawerEvents(session.id, db)
@@ -503,7 +536,9 @@ extension Store {
         }
         let request = Request(drawer: clerk.terminal, amount: amount, reason: reason, corrects: corrects)
         return try await once(id: commandID, kind: "drawer.adjustment", request: request) { db in
-            guard amount != .zero else { throw POSError.invalid(field: "amount", reason: "an adjustment is not zero") }
+            guard amount != .zero else {
+                throw POSError.invalid(field: "amount", reason: "an adjustment is not zero", code: "adjustment.zero")
+            }
             try Identifier.validateText(reason, field: "reason")
             guard let session = try Self.activeDrawerSession(clerk.terminal, db) else {
                 throw POSError.conflict("no drawer is open at terminal \(clerk.terminal)", code: "drawer.notOpen")
@@ -522,7 +557,8 @@ extension Store {
                 guard state == DrawerState.closed.rawValue else {
                     throw POSError.invalid(
                         field: "corrects",
-                        reason: "session \(corrects) is not closed; correct it in its own count"
+                        reason: "session \(corrects) is not closed; correct it in its own count",
+                        code: "adjustment.sessionNotClosed"
                     )
                 }
             }

@@ -36,7 +36,8 @@ extension Store {
         let today = try await businessDate(atMillis: now())
         guard last < today else {
             throw POSError.conflict(
-                "business day \(last) is not over yet (today is \(today)): only closed days are exported"
+                "business day \(last) is not over yet (today is \(today)): only closed days are exported",
+                code: "export.dayNotOver"
             )
         }
         let (policy, drawers, checks) = try await read { db in
@@ -56,7 +57,8 @@ extension Store {
                 let session: Int64 = open["id"]
                 throw POSError.conflict(
                     "business day \(day) is not closed: drawer \(drawer) session \(session) holding its payments is "
-                        + (state == "open" ? "still open" : "counted but not verified")
+                        + (state == "open" ? "still open" : "counted but not verified"),
+                    code: "export.dayNotClosed"
                 )
             }
             var drawers: [BusinessDate: [ExportDay.ClosedDrawer]] = [:]

@@ -81,7 +81,8 @@ extension Store {
                     throw POSError.conflict(
                         "\(source.name) line \(line.line): \(line.processor) entry \(line.id) was imported from "
                             + "\(row["fileName"] as String) line \(stored.line) as \(Self.summary(stored)); "
-                            + "this file says \(Self.summary(line))"
+                            + "this file says \(Self.summary(line))",
+                        code: "import.entryChanged"
                     )
                 }
             }
@@ -132,7 +133,8 @@ extension Store {
                     throw POSError.conflict(
                         "\(source.name) line \(line.line): bank line \(line.id) of account \(line.account) was imported "
                             + "from \(row["fileName"] as String) line \(stored.line) as \(stored.amount) on \(stored.date); "
-                            + "this file says \(line.amount) on \(line.date)"
+                            + "this file says \(line.amount) on \(line.date)",
+                        code: "import.bankLineChanged"
                     )
                 }
             }
@@ -407,19 +409,26 @@ extension Store {
         var seen: [String: Int] = [:]
         for line in lines {
             let at = "\(source.name) line \(line.line)"
-            guard line.line > 0 else { throw .invalid(field: at, reason: "line numbers start at 1") }
+            guard line.line > 0 else {
+                throw .invalid(field: at, reason: "line numbers start at 1", code: "import.badLineNumber")
+            }
             try Identifier.validate(line.processor, field: "\(at), processor")
             try checkID(line.id, field: "\(at), id")
             let key = line.processor + "\u{1F}" + line.id
             if let first = seen[key] {
-                throw .invalid(field: "\(at), id", reason: "'\(line.id)' is already on line \(first)")
+                throw .invalid(
+                    field: "\(at), id",
+                    reason: "'\(line.id)' is already on line \(first)",
+                    code: "import.duplicateId"
+                )
             }
             seen[key] = line.line
             try checkCurrency(line.currency, field: "\(at), currency")
             guard line.gross - line.fee == line.net else {
                 throw .invalid(
                     field: "\(at), net",
-                    reason: "gross \(line.gross) − fee \(line.fee) = \(line.gross - line.fee), but net is \(line.net)"
+                    reason: "gross \(line.gross) − fee \(line.fee) = \(line.gross - line.fee), but net is \(line.net)",
+                    code: "import.netMismatch"
                 )
             }
             let wrongSign: String? =
@@ -431,7 +440,9 @@ extension Store {
                 case .payout where line.net == .zero: "a payout must not be zero"
                 default: nil
                 }
-            if let wrongSign { throw .invalid(field: "\(at), gross", reason: "\(line.gross): \(wrongSign)") }
+            if let wrongSign {
+                throw .invalid(field: "\(at), gross", reason: "\(line.gross): \(wrongSign)", code: "import.wrongSign")
+            }
             if let last4 = line.cardLast4, last4.count != 4 || !last4.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 throw .invalid(field: "\(at), card last 4", reason: "'\(last4)' is not 4 digits")
             }
@@ -446,14 +457,17 @@ extension Store {
         var seen: [String: Int] = [:]
         for line in lines {
             let at = "\(source.name) line \(line.line)"
-            guard line.line > 0 else { throw .invalid(field: at, reason: "line numbers start at 1") }
+            guard line.line > 0 else {
+                throw .invalid(field: at, reason: "line numbers start at 1", code: "import.badLineNumber")
+            }
             try checkID(line.account, field: "\(at), account")
             try checkID(line.id, field: "\(at), id")
             let key = line.account + "\u{1F}" + line.id
             if let first = seen[key] {
                 throw .invalid(
                     field: "\(at), id",
-                    reason: "'\(line.id)' of account \(line.account) is already on line \(first)"
+                    reason: "'\(line.id)' of account \(line.account) is already on line \(first)",
+                    code: "import.duplicateId"
                 )
             }
             seen[key] = line.line

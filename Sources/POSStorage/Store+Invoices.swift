@@ -194,11 +194,19 @@ extension Store {
         return try await once(id: request.id, kind: "payment", request: request) { db in
             let before = try Self.invoiceView(request.invoice, db)
             guard before.status != .open else {
-                throw POSError.conflict("invoice \(request.invoice) is still open; check it out first")
+                throw POSError.conflict(
+                    "invoice \(request.invoice) is still open; check it out first",
+                    code: "invoice.stillOpen"
+                )
             }
-            guard before.status != .void else { throw POSError.conflict("invoice \(request.invoice) is void") }
+            guard before.status != .void else {
+                throw POSError.conflict("invoice \(request.invoice) is void", code: "invoice.void")
+            }
             guard before.balanceDue.isPositive else {
-                throw POSError.conflict("invoice \(request.invoice) has nothing left to pay")
+                throw POSError.conflict(
+                    "invoice \(request.invoice) has nothing left to pay",
+                    code: "invoice.paidInFull"
+                )
             }
             let context = try self.context(
                 client: before.client,
@@ -248,7 +256,10 @@ extension Store {
                 throw POSError.notFound(what: "payment", id: String(request.payment))
             }
             if let invoice = original.invoice, try Self.isVoid(invoice, db) {
-                throw POSError.conflict("invoice \(invoice) is void; its payments were already reversed")
+                throw POSError.conflict(
+                    "invoice \(invoice) is void; its payments were already reversed",
+                    code: "invoice.void"
+                )
             }
             let returned =
                 -(try Int64.fetchOne(
@@ -301,7 +312,7 @@ extension Store {
                 payload: JournaledPayment(try Self.paymentRecord(number, db)!.view, invoice: original.invoice)
             )
             guard let invoice = original.invoice else {
-                throw POSError.conflict("payment \(original.number) has no invoice")
+                throw POSError.conflict("payment \(original.number) has no invoice", code: "payment.noInvoice")
             }
             return try Self.invoiceView(invoice, db)
         }
@@ -316,7 +327,10 @@ extension Store {
         return try await once(id: request.id, kind: "void", request: request) { db in
             let view = try Self.invoiceView(request.invoice, db)
             guard view.status != .open, let postedOn = view.businessDate else {
-                throw POSError.conflict("invoice \(request.invoice) is open; nothing was posted to void")
+                throw POSError.conflict(
+                    "invoice \(request.invoice) is open; nothing was posted to void",
+                    code: "invoice.stillOpen"
+                )
             }
             let context = try self.context(
                 client: view.client,
@@ -488,7 +502,8 @@ extension Store {
         }
         guard row["status"] == "open" else {
             throw POSError.conflict(
-                "invoice \(number) is posted; posted invoices are never changed (refund or void instead)"
+                "invoice \(number) is posted; posted invoices are never changed (refund or void instead)",
+                code: "invoice.posted"
             )
         }
         // A line keeps the item as it was when it was added: a later price change or deactivation does not

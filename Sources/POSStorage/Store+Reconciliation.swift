@@ -50,16 +50,23 @@ extension Store {
                 else { throw POSError.notFound(what: "reconciliation decision", id: "\(target)") }
                 guard (row["action"] as String) != "reversal" else {
                     throw POSError.conflict(
-                        "decision \(target) is itself a reversal; record the decision again instead"
+                        "decision \(target) is itself a reversal; record the decision again instead",
+                        code: "decision.isReversal"
                     )
                 }
                 if let by = row["reversedBy"] as Int64? {
-                    throw POSError.conflict("decision \(target) was already reversed by decision \(by)")
+                    throw POSError.conflict(
+                        "decision \(target) was already reversed by decision \(by)",
+                        code: "decision.alreadyReversed"
+                    )
                 }
             }
             for item in decision.items {
                 if let other = try Self.decisionInForce(about: item, db) {
-                    throw POSError.conflict("\(item) is already settled by decision \(other); reverse that one first")
+                    throw POSError.conflict(
+                        "\(item) is already settled by decision \(other); reverse that one first",
+                        code: "decision.alreadySettled"
+                    )
                 }
             }
             let encoder = JSONEncoder()

@@ -23,7 +23,10 @@ extension Store {
         return try await transaction { db in
             // safe: COUNT(*) always returns one row
             guard try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM employee")! == 0 else {
-                throw POSError.conflict("the clinic is already set up; add employees with `vetpos employees add`")
+                throw POSError.conflict(
+                    "the clinic is already set up; add employees with `vetpos employees add`",
+                    code: "clinic.alreadySetUp"
+                )
             }
             try db.executeCached(
                 sql: "INSERT INTO setting (key, value) VALUES ('policy', ?)",
@@ -120,7 +123,7 @@ extension Store {
                 try Row.fetchOne(cached: db, sql: "SELECT 1 FROM employee WHERE id = ?", arguments: [employee.id])
                     == nil
             else {
-                throw POSError.conflict("employee \(employee.id) already exists")
+                throw POSError.conflict("employee \(employee.id) already exists", code: "employee.alreadyExists")
             }
             try Self.insert(employee, pinHash: hash, db)
             try self.journal(
@@ -164,7 +167,10 @@ extension Store {
                 throw POSError.notFound(what: "employee", id: employee.id)
             }
             if employee.id == clerk.employee.id && (employee.role != .manager || !employee.active) {
-                throw POSError.conflict("managers cannot demote or deactivate themselves")
+                throw POSError.conflict(
+                    "managers cannot demote or deactivate themselves",
+                    code: "employee.selfDemotion"
+                )
             }
             try db.executeCached(
                 sql: "UPDATE employee SET name = ?, role = ?, active = ?, pinHash = COALESCE(?, pinHash) WHERE id = ?",

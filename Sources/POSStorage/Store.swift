@@ -84,7 +84,9 @@ public final class Store: Sendable {
             }) {
                 anchor(head)
             }
-            guard let result else { throw POSError.conflict("the transaction returned nothing") }
+            guard let result else {
+                throw POSError.conflict("the transaction returned nothing", code: "store.noResult")
+            }
             return result
         }
     }
@@ -121,7 +123,7 @@ public final class Store: Sendable {
 
     static func policy(_ db: Database) throws -> ClinicPolicy {
         guard let json = try String.fetchOne(cached: db, sql: "SELECT value FROM setting WHERE key = 'policy'") else {
-            throw POSError.conflict("the clinic is not set up yet: run `vetpos setup` first")
+            throw POSError.conflict("the clinic is not set up yet: run `vetpos setup` first", code: "clinic.notSetUp")
         }
         // Decoding the policy on every checkout cost an eighth of its time: keep the last one, keyed by its text,
         // so a change made by any process is still seen at once.

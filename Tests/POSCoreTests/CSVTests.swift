@@ -69,50 +69,48 @@ import Testing
     // MARK: - Malformed input
 
     @Test func unterminatedQuoteNamesTheLineWhereTheFieldBegan() {
-        #expect(throws: POSError.invalid(field: "test.csv line 3", reason: "unterminated quoted field")) {
+        expectCode("csv.unterminatedQuote", field: "test.csv line 3") {
             try parse("a,b\nc,d\ne,\"open\nmore\nstill open\n")
         }
-        #expect(throws: POSError.invalid(field: "test.csv line 1", reason: "unterminated quoted field")) {
+        expectCode("csv.unterminatedQuote", field: "test.csv line 1") {
             try parse("\"")
         }
         // The record starts on line 4, the unterminated field on line 5.
-        #expect(throws: POSError.invalid(field: "test.csv line 5", reason: "unterminated quoted field")) {
+        expectCode("csv.unterminatedQuote", field: "test.csv line 5") {
             try parse("h\n\n\n\"multi\nline\",\"open\nnever closed")
         }
     }
 
     @Test func quoteInsideAnUnquotedFieldIsAnError() {
-        let reason = "quote inside an unquoted field (quote the whole field and double the quote)"
-        #expect(throws: POSError.invalid(field: "test.csv line 2", reason: reason)) {
+        expectCode("csv.strayQuote", field: "test.csv line 2") {
             try parse("ok\n12\" tube,x\n")
         }
-        #expect(throws: POSError.invalid(field: "test.csv line 1", reason: reason)) {
+        expectCode("csv.strayQuote", field: "test.csv line 1") {
             try parse(" \"a\",b")
         }
     }
 
     @Test func textAfterAClosingQuoteIsAnError() {
-        let reason = "unexpected text after a closing quote (quote the whole field)"
-        #expect(throws: POSError.invalid(field: "test.csv line 3", reason: reason)) {
+        expectCode("csv.textAfterQuote", field: "test.csv line 3") {
             try parse("a\n\"multi\nline\" tail,b\n")
         }
         // A quote followed by a combining accent is one Character but two scalars; the accent is stray text.
-        #expect(throws: POSError.invalid(field: "test.csv line 1", reason: reason)) {
+        expectCode("csv.textAfterQuote", field: "test.csv line 1") {
             try parse("\"e\"\u{301},x")
         }
     }
 
     @Test func nulIsRefusedEvenInsideQuotes() {
-        #expect(throws: POSError.invalid(field: "test.csv line 2", reason: "contains a NUL character")) {
+        expectCode("csv.nulCharacter", field: "test.csv line 2") {
             try parse("a\nb\0c\n")
         }
-        #expect(throws: POSError.invalid(field: "test.csv line 2", reason: "contains a NUL character")) {
+        expectCode("csv.nulCharacter", field: "test.csv line 2") {
             try parse("\"a\nb\0\"\n")
         }
     }
 
     @Test func loneCarriageReturnOutsideQuotesIsAnError() {
-        #expect(throws: POSError.invalid(field: "test.csv line 1", reason: "carriage return without a line feed")) {
+        expectCode("csv.bareCarriageReturn", field: "test.csv line 1") {
             try parse("a\rb\n")
         }
     }

@@ -315,8 +315,14 @@ func expectApprovalRequired(
 }
 
 /// Asserts a refusal's stable code: tests rely on codes, not wording.
-func expectCode(_ error: POSError, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectCode(
+    _ error: POSError,
+    _ code: String,
+    field: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+    if let field { #expect(error.field == field, "\(error)", sourceLocation: sourceLocation) }
 }
 
 func expectConflict(_ error: POSError, _ words: String..., sourceLocation: SourceLocation = #_sourceLocation) {

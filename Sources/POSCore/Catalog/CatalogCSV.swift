@@ -17,9 +17,11 @@ public enum CatalogCSV {
     /// ``parse(_:source:)`` with the line each item is on, for checks made later that name the line.
     public static func parseRows(_ text: String, source: String) throws(POSError) -> [(line: Int, item: CatalogItem)] {
         let records = try CSV.parse(text, source: source)
-        guard let headerRecord = records.first else { throw .invalid(field: source, reason: "no items") }
+        guard let headerRecord = records.first else {
+            throw .invalid(field: source, reason: "no items", code: "catalog.noItems")
+        }
         try checkHeader(headerRecord, source: source)
-        guard records.count > 1 else { throw .invalid(field: source, reason: "no items") }
+        guard records.count > 1 else { throw .invalid(field: source, reason: "no items", code: "catalog.noItems") }
 
         var items: [(line: Int, item: CatalogItem)] = []
         var codeLines: [String: Int] = [:]
@@ -29,7 +31,11 @@ public enum CatalogCSV {
             let item = try item(from: record, location: location)
 
             if let firstLine = codeLines[item.code] {
-                throw .invalid(field: "\(location), code", reason: "'\(item.code)' is already on line \(firstLine)")
+                throw .invalid(
+                    field: "\(location), code",
+                    reason: "'\(item.code)' is already on line \(firstLine)",
+                    code: "catalog.duplicateCode"
+                )
             }
             codeLines[item.code] = record.line
 
@@ -39,7 +45,8 @@ public enum CatalogCSV {
                     let same = first.barcode == barcode ? "is" : "is the same GTIN as '\(first.barcode)'"
                     throw .invalid(
                         field: "\(location), barcode",
-                        reason: "'\(barcode)' \(same) already on line \(first.line) (item \(first.code))"
+                        reason: "'\(barcode)' \(same) already on line \(first.line) (item \(first.code))",
+                        code: "catalog.duplicateBarcode"
                     )
                 }
                 barcodeLines[key] = (record.line, barcode, item.code)
@@ -73,13 +80,17 @@ public enum CatalogCSV {
         if record.fields.count == 1, record.fields[0].contains(";") {
             reason += " (the file is separated by semicolons; save it with commas)"
         }
-        throw .invalid(field: "\(source) line \(record.line)", reason: reason)
+        throw .invalid(field: "\(source) line \(record.line)", reason: reason, code: "catalog.badHeader")
     }
 
     private static func item(from record: CSVRecord, location: String) throws(POSError) -> CatalogItem {
         let fields = record.fields
         guard fields.count == header.count else {
-            throw .invalid(field: location, reason: "expected \(header.count) fields, found \(fields.count)")
+            throw .invalid(
+                field: location,
+                reason: "expected \(header.count) fields, found \(fields.count)",
+                code: "catalog.fieldCount"
+            )
         }
         // Left to right, so the first bad column is the one reported; `validate` then applies the item's own rules.
         try Identifier.validate(fields[0], field: "\(location), code")
@@ -119,11 +130,15 @@ public enum CatalogCSV {
     /// Exact amounts only; a refused price says why and, when the intent is unambiguous, what to write instead.
     private static func parsePrice(_ text: String, field: String) throws(POSError) -> Money {
         if let amount = Money(parsing: text) {
-            guard !amount.isNegative else { throw .invalid(field: field, reason: "'\(text)' must not be negative") }
+            guard !amount.isNegative else {
+                throw .invalid(field: field, reason: "'\(text)' must not be negative", code: "amount.negative")
+            }
             return amount
         }
         let trimmed = text.trimmingASCIIWhitespace()
-        guard !trimmed.isEmpty else { throw .invalid(field: field, reason: "is empty (write an amount such as 12.50)") }
+        guard !trimmed.isEmpty else {
+            throw .invalid(field: field, reason: "is empty (write an amount such as 12.50)", code: "amount.empty")
+        }
 
         // Without currency symbols and correctly placed thousands separators, is it a plain amount?
         var scalars = trimmed.unicodeScalars.filter { $0.properties.generalCategory != .currencySymbol }
@@ -139,21 +154,34 @@ public enum CatalogCSV {
         if parts.count == 2, parts[1].count > 2, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
             Money(parsing: String(parts[0].filter { $0 != "," })) != nil
         {
-            throw .invalid(field: field, reason: "'\(text)' has more than 2 decimals (prices are in whole cents)")
+            throw .invalid(
+                field: field,
+                reason: "'\(text)' has more than 2 decimals (prices are in whole cents)",
+                code: "amount.tooManyDecimals"
+            )
         }
         if let amount = Money(parsing: plain) {
             guard !negative else {
-                throw .invalid(field: field, reason: "'\(text)' is not an amount and must not be negative")
+                throw .invalid(
+                    field: field,
+                    reason: "'\(text)' is not an amount and must not be negative",
+                    code: "amount.invalid"
+                )
             }
-            throw .invalid(field: field, reason: "'\(text)' is not an amount (use \(amount))")
+            throw .invalid(field: field, reason: "'\(text)' is not an amount (use \(amount))", code: "amount.invalid")
         }
         if trimmed.contains(",") {
             throw .invalid(
                 field: field,
-                reason: "'\(text)' is not an amount (use a point for decimals, no thousands separators: 1234.50)"
+                reason: "'\(text)' is not an amount (use a point for decimals, no thousands separators: 1234.50)",
+                code: "amount.invalid"
             )
         }
-        throw .invalid(field: field, reason: "'\(text)' is not an amount (write digits and a point, e.g. 12.50)")
+        throw .invalid(
+            field: field,
+            reason: "'\(text)' is not an amount (write digits and a point, e.g. 12.50)",
+            code: "amount.invalid"
+        )
     }
 
     /// The barcode as a GTIN-14 (left-padded with zeros), so that UPC-A, EAN-13 and EAN-8 forms compare equal.

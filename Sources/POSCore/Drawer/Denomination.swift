@@ -72,14 +72,19 @@ public struct CashCount: Hashable, Sendable, Codable {
             guard known.contains(code) else {
                 throw .invalid(
                     field: "\(field), \(code)",
-                    reason: "unknown denomination (known: \(denominations.map(\.code).joined(separator: ", ")))"
+                    reason: "unknown denomination (known: \(denominations.map(\.code).joined(separator: ", ")))",
+                    code: "count.unknownDenomination"
                 )
             }
             guard quantity >= 0 else {
-                throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative")
+                throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative", code: "count.negative")
             }
             guard quantity <= 100_000 else {
-                throw .invalid(field: "\(field), \(code)", reason: "more than 100000 is not a count")
+                throw .invalid(
+                    field: "\(field), \(code)",
+                    reason: "more than 100000 is not a count",
+                    code: "count.tooLarge"
+                )
             }
         }
     }
@@ -96,21 +101,30 @@ public struct CashCount: Hashable, Sendable, Codable {
             guard !part.isEmpty else { continue }
             let pieces = part.split(separator: "x", omittingEmptySubsequences: false)
             guard pieces.count == 2, let quantity = Int64(pieces[1]) else {
-                throw .invalid(field: field, reason: "'\(part)' is not DENOMINATIONxQUANTITY, e.g. 20x15")
+                throw .invalid(
+                    field: field,
+                    reason: "'\(part)' is not DENOMINATIONxQUANTITY, e.g. 20x15",
+                    code: "count.badFormat"
+                )
             }
             let code = String(pieces[0])
             guard denominations.contains(where: { $0.code == code }) else {
                 throw .invalid(
                     field: "\(field), \(code)",
-                    reason: "unknown denomination (known: \(denominations.map(\.code).joined(separator: ", ")))"
+                    reason: "unknown denomination (known: \(denominations.map(\.code).joined(separator: ", ")))",
+                    code: "count.unknownDenomination"
                 )
             }
             guard quantity >= 0 else {
-                throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative")
+                throw .invalid(field: "\(field), \(code)", reason: "a count cannot be negative", code: "count.negative")
             }
             // Checked per item too, so adding up a repeated code can never overflow.
             guard quantity <= 100_000 else {
-                throw .invalid(field: "\(field), \(code)", reason: "more than 100000 is not a count")
+                throw .invalid(
+                    field: "\(field), \(code)",
+                    reason: "more than 100000 is not a count",
+                    code: "count.tooLarge"
+                )
             }
             count[code] += quantity
         }

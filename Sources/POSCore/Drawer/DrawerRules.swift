@@ -7,13 +7,13 @@ public enum DrawerRules {
         action: String
     ) throws(POSError) {
         guard state == expected else {
-            let now =
+            let (now, code) =
                 switch state {
-                case .open: "is open"
-                case .ended: "has been counted for closing and waits for verification"
-                case .closed: "is closed"
+                case .open: ("is open", "drawer.stillOpen")
+                case .ended: ("has been counted for closing and waits for verification", "drawer.countedForClose")
+                case .closed: ("is closed", "drawer.alreadyClosed")
                 }
-            throw .conflict("cannot \(action): the session of drawer \(drawer) \(now)")
+            throw .conflict("cannot \(action): the session of drawer \(drawer) \(now)", code: code)
         }
     }
 
@@ -25,16 +25,23 @@ public enum DrawerRules {
         reasons: [String],
         field: String
     ) throws(POSError) {
-        guard amount.isPositive else { throw .invalid(field: "\(field) amount", reason: "must be positive") }
+        guard amount.isPositive else {
+            throw .invalid(field: "\(field) amount", reason: "must be positive", code: "movement.amountNotPositive")
+        }
         guard reasons.contains(reason) else {
             throw .invalid(
                 field: "\(field) reason",
-                reason: "'\(reason)' is not one of: \(reasons.joined(separator: ", "))"
+                reason: "'\(reason)' is not one of: \(reasons.joined(separator: ", "))",
+                code: "movement.unknownReason"
             )
         }
         if reason == "other" {
             guard let note, !note.trimmingASCIIWhitespace().isEmpty else {
-                throw .invalid(field: "\(field) note", reason: "say what 'other' was for")
+                throw .invalid(
+                    field: "\(field) note",
+                    reason: "say what 'other' was for",
+                    code: "movement.noteRequired"
+                )
             }
         }
         if let note { try Identifier.validateText(note, field: "\(field) note") }
@@ -60,7 +67,8 @@ public enum DrawerRules {
         for denomination in denominations where keep[denomination.code] > counted[denomination.code] {
             throw .invalid(
                 field: "--keep, \(denomination.code)",
-                reason: "keeps \(keep[denomination.code]) but only \(counted[denomination.code]) were counted"
+                reason: "keeps \(keep[denomination.code]) but only \(counted[denomination.code]) were counted",
+                code: "drawer.keepExceedsCount"
             )
         }
     }

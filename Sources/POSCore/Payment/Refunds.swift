@@ -162,14 +162,20 @@ public enum Voids {
         approvals: ApprovalContext
     ) throws(POSError) -> Employee? {
         try Identifier.validateText(request.reason, field: "reason")
-        guard !alreadyVoided else { throw .conflict("invoice \(request.invoice) is already void") }
+        guard !alreadyVoided else {
+            throw .conflict("invoice \(request.invoice) is already void", code: "invoice.void")
+        }
         guard postedOn == today else {
             throw .conflict(
-                "invoice \(request.invoice) was posted on \(postedOn); after its day, refund instead of voiding"
+                "invoice \(request.invoice) was posted on \(postedOn); after its day, refund instead of voiding",
+                code: "void.dayOver"
             )
         }
         guard !hasRefunds else {
-            throw .conflict("invoice \(request.invoice) has refunds; refund the rest instead of voiding")
+            throw .conflict(
+                "invoice \(request.invoice) has refunds; refund the rest instead of voiding",
+                code: "void.hasRefunds"
+            )
         }
         if let approval = request.approval {
             return try Approvals.check(approval, for: .voidInvoice, field: "approval", context: approvals)

@@ -26,7 +26,8 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
             throw .invalid(
                 field: field,
                 reason: "'\(text.prefix(40))' is not a date YYYY-MM-DD from \(supportedYears.lowerBound) to "
-                    + "\(supportedYears.upperBound)"
+                    + "\(supportedYears.upperBound)",
+                code: "date.invalid"
             )
         }
         return date
@@ -76,10 +77,14 @@ public struct BusinessDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         field: String
     ) throws(POSError) {
         guard first <= last else {
-            throw .invalid(field: field, reason: "\(last) is before \(first)")
+            throw .invalid(field: field, reason: "\(last) is before \(first)", code: "dateRange.reversed")
         }
         guard first.days(until: last) < maximumDays else {
-            throw .invalid(field: field, reason: "at most \(maximumDays) days at a time (\(first) to \(last))")
+            throw .invalid(
+                field: field,
+                reason: "at most \(maximumDays) days at a time (\(first) to \(last))",
+                code: "dateRange.tooLong"
+            )
         }
     }
 

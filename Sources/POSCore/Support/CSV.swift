@@ -33,15 +33,15 @@ public enum CSV {
         var afterClosingQuote = false
         var recordHasContent = false
 
-        func failure(_ line: Int, _ reason: String) -> POSError {
-            .invalid(field: "\(source) line \(line)", reason: reason)
+        func failure(_ line: Int, _ reason: String, _ code: String) -> POSError {
+            .invalid(field: "\(source) line \(line)", reason: reason, code: code)
         }
 
         var index = scalars.startIndex
         while index < scalars.endIndex {
             let scalar = scalars[index]
             let next = scalars.index(after: index)
-            guard scalar != "\0" else { throw failure(line, "contains a NUL character") }
+            guard scalar != "\0" else { throw failure(line, "contains a NUL character", "csv.nulCharacter") }
 
             if inQuotes {
                 if scalar == "\"" {
@@ -69,7 +69,7 @@ public enum CSV {
             case "\r", "\n":
                 if scalar == "\r" {
                     guard next < scalars.endIndex, scalars[next] == "\n" else {
-                        throw failure(line, "carriage return without a line feed")
+                        throw failure(line, "carriage return without a line feed", "csv.bareCarriageReturn")
                     }
                     index = next  // on the LF; the step at the end of the loop passes it
                 }
@@ -85,14 +85,22 @@ public enum CSV {
                 recordLine = line
             case "\"":
                 guard field.isEmpty, !afterClosingQuote else {
-                    throw failure(line, "quote inside an unquoted field (quote the whole field and double the quote)")
+                    throw failure(
+                        line,
+                        "quote inside an unquoted field (quote the whole field and double the quote)",
+                        "csv.strayQuote"
+                    )
                 }
                 inQuotes = true
                 fieldLine = line
                 recordHasContent = true
             default:
                 guard !afterClosingQuote else {
-                    throw failure(line, "unexpected text after a closing quote (quote the whole field)")
+                    throw failure(
+                        line,
+                        "unexpected text after a closing quote (quote the whole field)",
+                        "csv.textAfterQuote"
+                    )
                 }
                 field.append(scalar)
                 recordHasContent = true
@@ -100,7 +108,7 @@ public enum CSV {
             index = scalars.index(after: index)
         }
 
-        guard !inQuotes else { throw failure(fieldLine, "unterminated quoted field") }
+        guard !inQuotes else { throw failure(fieldLine, "unterminated quoted field", "csv.unterminatedQuote") }
         if recordHasContent {
             fields.append(String(field))
             records.append(CSVRecord(line: recordLine, fields: fields))

@@ -163,17 +163,21 @@ public struct DailyEntry: Hashable, Sendable {
     public func check() throws(POSError) {
         guard debits == credits else {
             throw .conflict(
-                "the \(date) entry does not balance: debits \(debits) and credits \(credits) differ by \(debits - credits)"
+                "the \(date) entry does not balance: debits \(debits) and credits \(credits) differ by \(debits - credits)",
+                code: "entry.unbalanced"
             )
         }
         if let zero = lines.first(where: { $0.amount == .zero }) {
-            throw .conflict("the \(date) entry has a zero line for \(zero.account.rawValue)")
+            throw .conflict("the \(date) entry has a zero line for \(zero.account.rawValue)", code: "entry.zeroLine")
         }
         if bankLines.contains(where: { $0.amount == .zero }) {
-            throw .conflict("the \(date) entry has a zero bank line")
+            throw .conflict("the \(date) entry has a zero bank line", code: "entry.zeroBankLine")
         }
         guard Set(bankLines.map(\.source)).count == bankLines.count else {
-            throw .conflict("the \(date) entry has two bank lines from the same source")
+            throw .conflict(
+                "the \(date) entry has two bank lines from the same source",
+                code: "entry.duplicateBankSource"
+            )
         }
         let streams: [(LedgerAccountKey, Set<BankLine.Kind>)] = [
             (.undepositedCash, [.cash]), (.undepositedChecks, [.check, .checkRefund]), (.cardClearing, [.cards]),
@@ -184,7 +188,8 @@ public struct DailyEntry: Hashable, Sendable {
             let banked = bankLines.filter { kinds.contains($0.kind) }.map(\.amount).sum()
             guard booked == banked else {
                 throw .conflict(
-                    "the \(date) entry books \(booked) to \(account.rawValue) but its bank lines add up to \(banked)"
+                    "the \(date) entry books \(booked) to \(account.rawValue) but its bank lines add up to \(banked)",
+                    code: "entry.bankLinesMismatch"
                 )
             }
         }
@@ -277,7 +282,7 @@ public struct DailyEntry: Hashable, Sendable {
             )
         }
         for record in checks where record.tender != .check || record.businessDate != day {
-            throw .conflict("payment \(record.number) is not a check movement of \(day)")
+            throw .conflict("payment \(record.number) is not a check movement of \(day)", code: "entry.foreignCheck")
         }
         let sorted = checks.sorted { $0.number < $1.number }
         // A check handed back on a same-day void never reaches the bank: the pair is left out.
@@ -322,7 +327,10 @@ public struct DailyEntry: Hashable, Sendable {
         }
         let banked = lines.filter { $0.kind == .check || $0.kind == .checkRefund }.map(\.amount).sum()
         guard banked == checkNet else {
-            throw .conflict("the check movements of \(day) add up to \(banked), the day report's checks to \(checkNet)")
+            throw .conflict(
+                "the check movements of \(day) add up to \(banked), the day report's checks to \(checkNet)",
+                code: "entry.checksMismatch"
+            )
         }
         let compact = ExportText.compact(day)
         if cards != .zero {

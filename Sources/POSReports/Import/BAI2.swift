@@ -44,11 +44,11 @@ public enum BAI2 {
     ) throws(POSError)
         -> BankStatement
     {
-        func fail(_ line: Int, _ reason: String) -> POSError {
-            .invalid(field: "\(source) line \(line)", reason: reason)
+        func fail(_ line: Int, _ reason: String, _ code: String) -> POSError {
+            .invalid(field: "\(source) line \(line)", reason: reason, code: code)
         }
         let physical = try physicalLines(text, source: source)
-        guard !physical.isEmpty else { throw .invalid(field: source, reason: "is empty") }
+        guard !physical.isEmpty else { throw .invalid(field: source, reason: "is empty", code: "bai2.empty") }
         var meter = ProgressMeter(total: physical.count, progress)
 
         // Records, with 88 continuations attached to the record they continue.
@@ -56,14 +56,22 @@ public enum BAI2 {
         for row in physical {
             let bytes = Array(row.text.utf8)
             guard bytes.count >= 3, bytes[2] == UInt8(ascii: ","), ImportDate.number(bytes, 0, 2) != nil else {
-                throw fail(row.line, "a record starts with a two-digit code and a comma, not '\(row.text.prefix(20))'")
+                throw fail(
+                    row.line,
+                    "a record starts with a two-digit code and a comma, not '\(row.text.prefix(20))'",
+                    "bai2.badRecord"
+                )
             }
             let code = String(row.text.prefix(2))
             if code == "88" {
-                guard !records.isEmpty else { throw fail(row.line, "an 88 continuation before any record") }
+                guard !records.isEmpty else {
+                    throw fail(row.line, "an 88 continuation before any record", "bai2.badRecord")
+                }
                 records[records.count - 1].rows.append(row)
             } else {
-                guard next[code] != nil else { throw fail(row.line, "unknown record code \(code)") }
+                guard next[code] != nil else {
+                    throw fail(row.line, "unknown record code \(code)", "bai2.unknownRecord")
+                }
                 records.append(Record(code: code, rows: [row]))
             }
         }
@@ -95,7 +103,7 @@ public enum BAI2 {
 
         func add(_ total: inout Int64, _ amount: Int64, line: Int) throws(POSError) {
             let (sum, overflow) = total.addingReportingOverflow(amount)
-            guard !overflow else { throw fail(line, "amounts too large to add up") }
+            guard !overflow else { throw fail(line, "amounts too large to add up", "bai2.amountOverflow") }
             total = sum
         }
 
@@ -107,7 +115,8 @@ public enum BAI2 {
                     allowed.isEmpty ? "nothing after the 99 file trailer" : allowed.sorted().joined(separator: " or ")
                 throw fail(
                     line,
-                    "record \(record.code) cannot follow \(previous.isEmpty ? "the start of the file" : previous); expected \(expected)"
+                    "record \(record.code) cannot follow \(previous.isEmpty ? "the start of the file" : previous); expected \(expected)",
+                    "bai2.recordOrder"
                 )
             }
             previous = record.code
@@ -119,7 +128,8 @@ public enum BAI2 {
                 for row in record.rows where row.text.count > recordLength {
                     throw fail(
                         row.line,
-                        "the line is \(row.text.count) characters; the 01 record sets the record length to \(recordLength)"
+                        "the line is \(row.text.count) characters; the 01 record sets the record length to \(recordLength)",
+                        "bai2.lineTooLong"
                     )
                 }
             }
@@ -148,7 +158,11 @@ public enum BAI2 {
                 } else {
                     let key = account + "\u{1F}" + id
                     if let first = firstLine[key] {
-                        throw fail(line, "bank reference '\(id)' of account \(account) is already on line \(first)")
+                        throw fail(
+                            line,
+                            "bank reference '\(id)' of account \(account) is already on line \(first)",
+                            "bai2.duplicateReference"
+                        )
                     }
                     firstLine[key] = line
                 }
@@ -182,21 +196,25 @@ public enum BAI2 {
                 guard fields.count >= 8 else {
                     throw fail(
                         line,
-                        "the 01 file header needs 8 fields: sender, receiver, date, time, file id, record length, block size, version"
+                        "the 01 file header needs 8 fields: sender, receiver, date, time, file id, record length, block size, version",
+                        "bai2.badHeader"
                     )
                 }
-                guard field(7) == "2" else { throw fail(line, "version '\(field(7))': only BAI version 2 is read") }
+                guard field(7) == "2" else {
+                    throw fail(line, "version '\(field(7))': only BAI version 2 is read", "bai2.unsupportedVersion")
+                }
                 _ = try yymmdd(field(2), what: "creation date", line: line, fail: fail)
                 try hhmm(field(3), what: "creation time", line: line, fail: fail)
                 if !field(5).isEmpty {
                     guard let length = Int(field(5)), length > 0 else {
-                        throw fail(line, "record length '\(field(5))' is not a number")
+                        throw fail(line, "record length '\(field(5))' is not a number", "bai2.badNumber")
                     }
                     recordLength = length
                     for row in record.rows where row.text.count > length {
                         throw fail(
                             row.line,
-                            "the line is \(row.text.count) characters; the 01 record sets the record length to \(length)"
+                            "the line is \(row.text.count) characters; the 01 record sets the record length to \(length)",
+                            "bai2.lineTooLong"
                         )
                     }
                 }
@@ -204,7 +222,8 @@ public enum BAI2 {
                 guard fields.count >= 6 else {
                     throw fail(
                         line,
-                        "the 02 group header needs: receiver, originator, status, as-of date, as-of time, currency"
+                        "the 02 group header needs: receiver, originator, status, as-of date, as-of time, currency",
+                        "bai2.badHeader"
                     )
                 }
                 switch field(2) {
@@ -213,15 +232,16 @@ public enum BAI2 {
                     let meaning = ["2": "deletion", "3": "correction", "4": "test"][field(2)] ?? "test"
                     throw fail(
                         line,
-                        "group status \(field(2)) (\(meaning)): only status 1 (update) is a statement to import"
+                        "group status \(field(2)) (\(meaning)): only status 1 (update) is a statement to import",
+                        "bai2.groupStatus"
                     )
-                default: throw fail(line, "group status '\(field(2))' is not 1 to 4")
+                default: throw fail(line, "group status '\(field(2))' is not 1 to 4", "bai2.groupStatus")
                 }
                 groupDate = try yymmdd(field(3), what: "as-of date", line: line, fail: fail)
                 try hhmm(field(4), what: "as-of time", line: line, fail: fail)
                 groupCurrency = field(5).isEmpty ? "USD" : try currency(field(5), line: line, fail: fail)
                 guard ["", "1", "2", "3", "4"].contains(field(6)) else {
-                    throw fail(line, "as-of-date modifier '\(field(6))' is not 1 to 4")
+                    throw fail(line, "as-of-date modifier '\(field(6))' is not 1 to 4", "bai2.badHeader")
                 }
                 groupTotal = 0
                 groupAccounts = 0
@@ -229,7 +249,9 @@ public enum BAI2 {
                 fileGroups += 1
             case "03":
                 account = fields[0].trimmingCharacters(in: .whitespaces)
-                guard !account.isEmpty else { throw fail(line, "the 03 record has no account number") }
+                guard !account.isEmpty else {
+                    throw fail(line, "the 03 record has no account number", "bai2.noAccount")
+                }
                 accountCurrency = field(1).isEmpty ? groupCurrency : try currency(field(1), line: line, fail: fail)
                 accountTotal = 0
                 accountRecords = count
@@ -252,10 +274,14 @@ public enum BAI2 {
                         rest.removeFirst(min(rest.count, extra))
                         if type.isEmpty { continue }
                         guard type.count == 3, type.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                            throw fail(row.line, "summary type code '\(type)' is not three digits")
+                            throw fail(row.line, "summary type code '\(type)' is not three digits", "bai2.badTypeCode")
                         }
                         guard items.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                            throw fail(row.line, "item count '\(items)' of summary \(type) is not a number")
+                            throw fail(
+                                row.line,
+                                "item count '\(items)' of summary \(type) is not a number",
+                                "bai2.badNumber"
+                            )
                         }
                         guard !amount.isEmpty else { continue }
                         let value = try signedInteger(
@@ -270,7 +296,8 @@ public enum BAI2 {
                     guard rest.isEmpty || rest == [""] else {
                         throw fail(
                             row.line,
-                            "summary fields do not form whole groups of type, amount, count and funds type: '\(rest.joined(separator: ","))'"
+                            "summary fields do not form whole groups of type, amount, count and funds type: '\(rest.joined(separator: ","))'",
+                            "bai2.badSummary"
                         )
                     }
                 }
@@ -279,14 +306,16 @@ public enum BAI2 {
                 guard total == accountTotal else {
                     throw fail(
                         line,
-                        "account \(account): control total \(total), but its amounts add up to \(accountTotal)"
+                        "account \(account): control total \(total), but its amounts add up to \(accountTotal)",
+                        "bai2.totalMismatch"
                     )
                 }
                 let records = try countField(field(1), what: "account record count", line: line, fail: fail)
                 guard records == accountRecords else {
                     throw fail(
                         line,
-                        "account \(account): record count \(records), but it has \(accountRecords) records"
+                        "account \(account): record count \(records), but it has \(accountRecords) records",
+                        "bai2.countMismatch"
                     )
                 }
                 try add(&groupTotal, total, line: line)
@@ -302,32 +331,53 @@ public enum BAI2 {
             case "98":
                 let total = try signedInteger(field(0), what: "group control total", line: line, fail: fail)
                 guard total == groupTotal else {
-                    throw fail(line, "group control total \(total), but its accounts add up to \(groupTotal)")
+                    throw fail(
+                        line,
+                        "group control total \(total), but its accounts add up to \(groupTotal)",
+                        "bai2.totalMismatch"
+                    )
                 }
                 let accounts = try countField(field(1), what: "number of accounts", line: line, fail: fail)
                 guard accounts == groupAccounts else {
                     throw fail(
                         line,
-                        "the group trailer counts \(accounts) accounts, but the group has \(groupAccounts)"
+                        "the group trailer counts \(accounts) accounts, but the group has \(groupAccounts)",
+                        "bai2.countMismatch"
                     )
                 }
                 let records = try countField(field(2), what: "group record count", line: line, fail: fail)
                 guard records == groupRecords else {
-                    throw fail(line, "group record count \(records), but the group has \(groupRecords) records")
+                    throw fail(
+                        line,
+                        "group record count \(records), but the group has \(groupRecords) records",
+                        "bai2.countMismatch"
+                    )
                 }
                 try add(&fileTotal, total, line: line)
             case "99":
                 let total = try signedInteger(field(0), what: "file control total", line: line, fail: fail)
                 guard total == fileTotal else {
-                    throw fail(line, "file control total \(total), but the groups add up to \(fileTotal)")
+                    throw fail(
+                        line,
+                        "file control total \(total), but the groups add up to \(fileTotal)",
+                        "bai2.totalMismatch"
+                    )
                 }
                 let groups = try countField(field(1), what: "number of groups", line: line, fail: fail)
                 guard groups == fileGroups else {
-                    throw fail(line, "the file trailer counts \(groups) groups, but the file has \(fileGroups)")
+                    throw fail(
+                        line,
+                        "the file trailer counts \(groups) groups, but the file has \(fileGroups)",
+                        "bai2.countMismatch"
+                    )
                 }
                 let records = try countField(field(2), what: "file record count", line: line, fail: fail)
                 guard records == fileRecords else {
-                    throw fail(line, "file record count \(records), but the file has \(fileRecords) records")
+                    throw fail(
+                        line,
+                        "file record count \(records), but the file has \(fileRecords) records",
+                        "bai2.countMismatch"
+                    )
                 }
             default:
                 break
@@ -335,7 +385,11 @@ public enum BAI2 {
             meter.at(line: record.rows.last?.line ?? line)
         }
         guard previous == "99" else {
-            throw fail(physical.last?.line ?? 1, "the file ends without its 99 file trailer: it looks cut short")
+            throw fail(
+                physical.last?.line ?? 1,
+                "the file ends without its 99 file trailer: it looks cut short",
+                "bai2.truncated"
+            )
         }
         meter.finish()
         return BankStatement(format: .bai2, lines: lines, warnings: warnings)
@@ -354,14 +408,24 @@ public enum BAI2 {
             let line = index + 1
             if hasCRLF {
                 guard row.hasSuffix("\r") || (index == rows.count - 1 && !text.hasSuffix("\n")) else {
-                    throw .invalid(field: "\(source) line \(line)", reason: "mixed line endings (CR LF and LF)")
+                    throw .invalid(
+                        field: "\(source) line \(line)",
+                        reason: "mixed line endings (CR LF and LF)",
+                        code: "bai2.mixedLineEndings"
+                    )
                 }
                 if row.hasSuffix("\r") { row.removeLast() }
             }
             guard !row.utf8.contains(UInt8(ascii: "\r")) else {
-                throw .invalid(field: "\(source) line \(line)", reason: "a carriage return inside a line")
+                throw .invalid(
+                    field: "\(source) line \(line)",
+                    reason: "a carriage return inside a line",
+                    code: "bai2.strayCarriageReturn"
+                )
             }
-            guard !row.isEmpty else { throw .invalid(field: "\(source) line \(line)", reason: "a blank line") }
+            guard !row.isEmpty else {
+                throw .invalid(field: "\(source) line \(line)", reason: "a blank line", code: "bai2.blankLine")
+            }
             result.append(Physical(line: line, text: row))
         }
         return result
@@ -371,7 +435,7 @@ public enum BAI2 {
     private static func joinFields(
         _ record: Record,
         lastRecord: Bool,
-        fail: (Int, String) -> POSError
+        fail: (Int, String, String) -> POSError
     ) throws(POSError) -> String {
         var joined = ""
         for (position, row) in record.rows.enumerated() {
@@ -380,7 +444,7 @@ public enum BAI2 {
             if body.hasSuffix("/") {
                 body = body.dropLast()
             } else if !(last && lastRecord) {
-                throw fail(row.line, "record \(record.code) must end with '/'")
+                throw fail(row.line, "record \(record.code) must end with '/'", "bai2.unterminatedRecord")
             }
             joined += position == 0 ? String(body) : "," + body
         }
@@ -399,7 +463,7 @@ public enum BAI2 {
 
     /// A `16` record: type code, amount, funds type and its extra fields, bank reference, customer reference, and the
     /// text, which runs to the end of the line and continues on `88` records.
-    private static func detail(_ record: Record, fail: (Int, String) -> POSError) throws(POSError) -> Detail {
+    private static func detail(_ record: Record, fail: (Int, String, String) -> POSError) throws(POSError) -> Detail {
         let line = record.line
         var logical = String(record.rows[0].text.dropFirst(3))
         for row in record.rows.dropFirst() {
@@ -435,7 +499,7 @@ public enum BAI2 {
         let amountText = nextField()
         let funds = nextField()
         guard type.count == 3, let code = Int(type), type.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw fail(line, "type code '\(type)' is not three digits")
+            throw fail(line, "type code '\(type)' is not three digits", "bai2.badTypeCode")
         }
         let credit: Bool
         switch code {
@@ -444,7 +508,8 @@ public enum BAI2 {
         default:
             throw fail(
                 line,
-                "type code \(type) is not a transaction detail code (credits 100–399, debits 400–699): its direction is unknown"
+                "type code \(type) is not a transaction detail code (credits 100–399, debits 400–699): its direction is unknown",
+                "bai2.unknownTypeCode"
             )
         }
         guard !amountText.isEmpty, amountText.count <= Money.maximumInputDigits + 2,
@@ -456,14 +521,14 @@ public enum BAI2 {
                 : amountText.contains(".")
                     ? "amount '\(amountText)' has a decimal point: BAI2 amounts are whole minor units (120377 for 1,203.77)"
                     : "amount '\(amountText)' is not whole minor units (120377 for 1,203.77)"
-            throw fail(line, reason)
+            throw fail(line, reason, "bai2.badAmount")
         }
         guard fundsTypes.contains(funds) else {
             var reason = "funds type '\(funds)' is not one of 0 1 2 S V D Z"
             if funds.count == 3, funds.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 reason += " (a thousands separator such as 42,000 splits an amount in two: write whole minor units)"
             }
-            throw fail(line, reason)
+            throw fail(line, reason, "bai2.badFundsType")
         }
         var valueDate: BusinessDate?
         switch funds {
@@ -482,7 +547,7 @@ public enum BAI2 {
         case "D":
             let countText = nextField()
             guard let pairs = Int(countText), pairs >= 0, pairs < 100 else {
-                throw fail(line, "distributed availability count '\(countText)' is not a number")
+                throw fail(line, "distributed availability count '\(countText)' is not a number", "bai2.badNumber")
             }
             for _ in 0..<(pairs * 2) { _ = nextField() }
         default: break
@@ -506,18 +571,18 @@ public enum BAI2 {
         _ funds: String,
         _ rest: [String],
         line: Int,
-        fail: (Int, String) -> POSError
+        fail: (Int, String, String) -> POSError
     ) throws(POSError) -> Int {
         switch funds {
         case "S": return 3
         case "V": return 2
         case "D":
             guard let first = rest.first, let pairs = Int(first), pairs >= 0 else {
-                throw fail(line, "distributed availability without a count")
+                throw fail(line, "distributed availability without a count", "bai2.badFundsType")
             }
             return 1 + 2 * pairs
         case "", "0", "1", "2", "Z": return 0
-        default: throw fail(line, "funds type '\(funds)' is not one of 0 1 2 S V D Z")
+        default: throw fail(line, "funds type '\(funds)' is not one of 0 1 2 S V D Z", "bai2.badFundsType")
         }
     }
 
@@ -525,29 +590,36 @@ public enum BAI2 {
         _ text: String,
         what: String,
         line: Int,
-        fail: (Int, String) -> POSError
+        fail: (Int, String, String) -> POSError
     ) throws(POSError) -> BusinessDate {
         let bytes = Array(text.utf8)
         guard bytes.count == 6, let yy = ImportDate.number(bytes, 0, 2), let month = ImportDate.number(bytes, 2, 2),
             let day = ImportDate.number(bytes, 4, 2),
             let date = ImportDate.date(year: yy < 70 ? 2000 + yy : 1900 + yy, month: month, day: day)
-        else { throw fail(line, "\(what) '\(text)' is not a date YYMMDD") }
+        else { throw fail(line, "\(what) '\(text)' is not a date YYMMDD", "bai2.badDate") }
         return date
     }
 
-    private static func hhmm(_ text: String, what: String, line: Int, fail: (Int, String) -> POSError) throws(POSError)
-    {
+    private static func hhmm(
+        _ text: String,
+        what: String,
+        line: Int,
+        fail: (Int, String, String) -> POSError
+    ) throws(POSError) {
         if text.isEmpty || text == "2400" || text == "9999" { return }
         let bytes = Array(text.utf8)
         guard bytes.count == 4, let hour = ImportDate.number(bytes, 0, 2), let minute = ImportDate.number(bytes, 2, 2),
             hour < 24, minute < 60
-        else { throw fail(line, "\(what) '\(text)' is not a time HHMM") }
+        else { throw fail(line, "\(what) '\(text)' is not a time HHMM", "bai2.badTime") }
     }
 
-    private static func currency(_ text: String, line: Int, fail: (Int, String) -> POSError) throws(POSError) -> String
-    {
+    private static func currency(
+        _ text: String,
+        line: Int,
+        fail: (Int, String, String) -> POSError
+    ) throws(POSError) -> String {
         guard text.count == 3, text.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-            throw fail(line, "currency '\(text)' is not an ISO 4217 code such as USD")
+            throw fail(line, "currency '\(text)' is not an ISO 4217 code such as USD", "bai2.badCurrency")
         }
         return try ImportText.currency(text, field: "line \(line), currency")
     }
@@ -556,7 +628,7 @@ public enum BAI2 {
         _ text: String,
         what: String,
         line: Int,
-        fail: (Int, String) -> POSError
+        fail: (Int, String, String) -> POSError
     ) throws(POSError) -> Int64 {
         var digits = Substring(text)
         var negative = false
@@ -565,9 +637,11 @@ public enum BAI2 {
             digits = digits.dropFirst()
         }
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw fail(line, "\(what) '\(text)' is not a whole number of minor units")
+            throw fail(line, "\(what) '\(text)' is not a whole number of minor units", "bai2.badAmount")
         }
-        guard let value = Int64(digits) else { throw fail(line, "\(what) '\(text)' is too large") }
+        guard let value = Int64(digits) else {
+            throw fail(line, "\(what) '\(text)' is too large", "bai2.amountOverflow")
+        }
         return negative ? -value : value
     }
 
@@ -575,12 +649,12 @@ public enum BAI2 {
         _ text: String,
         what: String,
         line: Int,
-        fail: (Int, String) -> POSError
+        fail: (Int, String, String) -> POSError
     ) throws(POSError) -> Int {
         guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw fail(line, "\(what) '\(text)' is not a number")
+            throw fail(line, "\(what) '\(text)' is not a number", "bai2.badNumber")
         }
-        guard let count = Int(text) else { throw fail(line, "\(what) '\(text)' is not a number") }
+        guard let count = Int(text) else { throw fail(line, "\(what) '\(text)' is not a number", "bai2.badNumber") }
         return count
     }
 }

@@ -104,10 +104,14 @@ public struct CSVMapping: Sendable, Equatable {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw .invalid(field: source, reason: "is not valid JSON")
+            throw .invalid(field: source, reason: "is not valid JSON", code: "mapping.notJSON")
         }
         guard let top = object as? [String: Any] else {
-            throw .invalid(field: source, reason: "must be a JSON object such as {\"columns\": {…}}")
+            throw .invalid(
+                field: source,
+                reason: "must be a JSON object such as {\"columns\": {…}}",
+                code: "mapping.notObject"
+            )
         }
         for key in top.keys.sorted() where !keys.contains(key) {
             throw .invalid(field: "\(source), \(key)", reason: "unknown key (known: \(keys.joined(separator: ", ")))")
@@ -215,7 +219,11 @@ public struct CSVMapping: Sendable, Equatable {
             }
         }
         guard let parts, let date = ImportDate.date(year: parts.year, month: parts.month, day: parts.day) else {
-            throw .invalid(field: field, reason: "'\(text)' is not a date written \(dateFormat.rawValue)")
+            throw .invalid(
+                field: field,
+                reason: "'\(text)' is not a date written \(dateFormat.rawValue)",
+                code: "date.invalid"
+            )
         }
         return date
     }

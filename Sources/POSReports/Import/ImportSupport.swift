@@ -9,7 +9,7 @@ enum ImportText {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .invalid(field: source, reason: "is not UTF-8 text")
+            throw .invalid(field: source, reason: "is not UTF-8 text", code: "file.notUTF8")
         }
         return text
     }
@@ -64,12 +64,17 @@ enum ImportText {
         if text == "usd" || text == "USD" { return "USD" }
         let code = trimmed(text).uppercased()
         guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw .invalid(field: field(), reason: "'\(text)' is not a currency code such as USD")
+            throw .invalid(
+                field: field(),
+                reason: "'\(text)' is not a currency code such as USD",
+                code: "currency.invalid"
+            )
         }
         guard !notTwoDecimals.contains(code) else {
             throw .invalid(
                 field: field(),
-                reason: "\(code) does not have 2 decimals; VetPOS imports amounts in currencies with cents"
+                reason: "\(code) does not have 2 decimals; VetPOS imports amounts in currencies with cents",
+                code: "currency.noCents"
             )
         }
         return code
@@ -104,7 +109,7 @@ enum ImportText {
 enum ImportAmount {
     static func parse(_ text: String, field: @autoclosure () -> String) throws(POSError) -> Money {
         if let amount = Money(parsing: text) { return amount }
-        throw .invalid(field: field(), reason: problem(text))
+        throw .invalid(field: field(), reason: problem(text), code: "amount.invalid")
     }
 
     /// Why `text` is not a plain amount, in words a bookkeeper can act on.
@@ -266,7 +271,7 @@ struct CSVTable {
     /// the last row (a file cut off in the middle of a row would otherwise pass as a shorter row).
     init(_ text: String, source: String) throws(POSError) {
         let records = try CSV.parse(text, source: source)
-        guard let header = records.first else { throw .invalid(field: source, reason: "is empty") }
+        guard let header = records.first else { throw .invalid(field: source, reason: "is empty", code: "csv.empty") }
         self.source = source
         self.header = header
         rows = Array(records.dropFirst())
@@ -276,7 +281,8 @@ struct CSVTable {
             if let first = columns[key], !key.isEmpty {
                 throw .invalid(
                     field: "\(source) line \(header.line)",
-                    reason: "column '\(key)' appears twice (columns \(first + 1) and \(index + 1))"
+                    reason: "column '\(key)' appears twice (columns \(first + 1) and \(index + 1))",
+                    code: "csv.duplicateColumn"
                 )
             }
             columns[key] = index
@@ -287,7 +293,8 @@ struct CSVTable {
             throw .invalid(
                 field: "\(source) line \(lastLine)",
                 reason: "the last row does not end with a line break: the file looks cut short "
-                    + "(if it is complete, end it with a line break)"
+                    + "(if it is complete, end it with a line break)",
+                code: "csv.truncated"
             )
         }
         for row in rows where row.fields.count != header.fields.count {
@@ -298,9 +305,11 @@ struct CSVTable {
             } else if row.fields.count < header.fields.count, row.line == rows.last?.line {
                 reason += " (the file looks cut short)"
             }
-            throw .invalid(field: "\(source) line \(row.line)", reason: reason)
+            throw .invalid(field: "\(source) line \(row.line)", reason: reason, code: "csv.fieldCount")
         }
-        guard !rows.isEmpty else { throw .invalid(field: source, reason: "has a header but no rows") }
+        guard !rows.isEmpty else {
+            throw .invalid(field: source, reason: "has a header but no rows", code: "csv.noRows")
+        }
     }
 
     private static func looksLikeSplitAmount(_ fields: [String]) -> Bool {
@@ -318,7 +327,8 @@ struct CSVTable {
         let list = missing.map { "'\($0)'" }.joined(separator: ", ")
         throw .invalid(
             field: "\(source) line \(header.line)",
-            reason: "this is not \(what): the header lacks \(list) (found '\(header.fields.joined(separator: ","))')"
+            reason: "this is not \(what): the header lacks \(list) (found '\(header.fields.joined(separator: ","))')",
+            code: "import.wrongFormat"
         )
     }
 

@@ -314,7 +314,8 @@ public enum MappedCSV {
             throw .invalid(
                 field: "\(table.source) line \(table.header.line)",
                 reason: "the mapping's \(field.rawValue) column '\(name)' is not in the header "
-                    + "('\(table.header.fields.joined(separator: ","))')"
+                    + "('\(table.header.fields.joined(separator: ","))')",
+                code: "mapping.columnMissing"
             )
         }
     }

@@ -67,7 +67,8 @@ public enum OFX {
         } else {
             throw .invalid(
                 field: "\(source) line 1",
-                reason: "this is not an OFX file: it must begin with OFXHEADER:100 (OFX 1) or <?xml (OFX 2)"
+                reason: "this is not an OFX file: it must begin with OFXHEADER:100 (OFX 1) or <?xml (OFX 2)",
+                code: "ofx.notOFX"
             )
         }
         var meter = ProgressMeter(total: ImportText.lineCount(document.body) + document.firstLine - 1, progress)
@@ -95,7 +96,8 @@ public enum OFX {
             guard let end = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else {
                 throw .invalid(
                     field: "\(source) line \(line)",
-                    reason: "the OFX 1 header must be followed by a blank line and <OFX>"
+                    reason: "the OFX 1 header must be followed by a blank line and <OFX>",
+                    code: "ofx.badHeader"
                 )
             }
             var text = String(decoding: bytes[index..<end], as: UTF8.self)
@@ -103,26 +105,46 @@ public enum OFX {
             index = end + 1
             if text.trimmingCharacters(in: .whitespaces).isEmpty { break }
             guard let colon = text.firstIndex(of: ":") else {
-                throw .invalid(field: "\(source) line \(line)", reason: "header line '\(text)' is not KEY:VALUE")
+                throw .invalid(
+                    field: "\(source) line \(line)",
+                    reason: "header line '\(text)' is not KEY:VALUE",
+                    code: "ofx.badHeader"
+                )
             }
             header[String(text[..<colon])] = String(text[text.index(after: colon)...])
             line += 1
         }
         guard header["OFXHEADER"] == "100" else {
-            throw .invalid(field: "\(source) line 1", reason: "OFXHEADER must be 100 in an OFX 1 file")
+            throw .invalid(
+                field: "\(source) line 1",
+                reason: "OFXHEADER must be 100 in an OFX 1 file",
+                code: "ofx.badHeader"
+            )
         }
         guard header["DATA"] == "OFXSGML" else {
-            throw .invalid(field: "\(source) line 2", reason: "DATA must be OFXSGML in an OFX 1 file")
+            throw .invalid(
+                field: "\(source) line 2",
+                reason: "DATA must be OFXSGML in an OFX 1 file",
+                code: "ofx.badHeader"
+            )
         }
         guard let version = header["VERSION"], version.count == 3, version.hasPrefix("1") else {
-            throw .invalid(field: "\(source) line 3", reason: "VERSION must be an OFX 1 version such as 102")
+            throw .invalid(
+                field: "\(source) line 3",
+                reason: "VERSION must be an OFX 1 version such as 102",
+                code: "ofx.badHeader"
+            )
         }
         let body = Array(bytes[index...])
         let encoding = header["ENCODING"] ?? "USASCII"
         let text: String
         if encoding == "UTF-8" || encoding == "UNICODE" {
             guard let decoded = String(validating: body, as: UTF8.self) else {
-                throw .invalid(field: source, reason: "ENCODING:\(encoding), but the body is not UTF-8")
+                throw .invalid(
+                    field: source,
+                    reason: "ENCODING:\(encoding), but the body is not UTF-8",
+                    code: "ofx.badEncoding"
+                )
             }
             text = decoded
         } else if body.allSatisfy({ $0 < 0x80 }) {
@@ -132,7 +154,11 @@ public enum OFX {
             let charset = header["CHARSET"] ?? "1252"
             let decoded = String(data: Data(body), encoding: charset == "1252" ? .windowsCP1252 : .isoLatin1)
             guard let decoded else {
-                throw .invalid(field: source, reason: "the body is not text in CHARSET \(charset)")
+                throw .invalid(
+                    field: source,
+                    reason: "the body is not text in CHARSET \(charset)",
+                    code: "ofx.badEncoding"
+                )
             }
             text = decoded
         }
@@ -141,16 +167,25 @@ public enum OFX {
 
     private static func xmlDocument(_ bytes: [UInt8], source: String) throws(POSError) -> Document {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .invalid(field: source, reason: "an OFX 2 file is UTF-8 XML, and this one is not UTF-8")
+            throw .invalid(
+                field: source,
+                reason: "an OFX 2 file is UTF-8 XML, and this one is not UTF-8",
+                code: "ofx.badEncoding"
+            )
         }
         guard let declarationEnd = text.range(of: "?>") else {
-            throw .invalid(field: "\(source) line 1", reason: "the XML declaration <?xml …?> is not closed")
+            throw .invalid(
+                field: "\(source) line 1",
+                reason: "the XML declaration <?xml …?> is not closed",
+                code: "ofx.badHeader"
+            )
         }
         let rest = text[declarationEnd.upperBound...].drop { $0.isWhitespace }
         guard rest.hasPrefix("<?OFX"), let piEnd = rest.range(of: "?>") else {
             throw .invalid(
                 field: "\(source) line 2",
-                reason: "the XML declaration must be followed by <?OFX OFXHEADER=\"200\" VERSION=\"2xx\" …?>"
+                reason: "the XML declaration must be followed by <?OFX OFXHEADER=\"200\" VERSION=\"2xx\" …?>",
+                code: "ofx.badHeader"
             )
         }
         let pi = rest[..<piEnd.lowerBound]
@@ -159,7 +194,8 @@ public enum OFX {
         else {
             throw .invalid(
                 field: "\(source) line 2",
-                reason: "the <?OFX …?> declaration needs OFXHEADER=\"200\" and an OFX 2 VERSION such as \"220\""
+                reason: "the <?OFX …?> declaration needs OFXHEADER=\"200\" and an OFX 2 VERSION such as \"220\"",
+                code: "ofx.badHeader"
             )
         }
         return Document(sgml: false, body: text, firstLine: 1)
@@ -183,7 +219,11 @@ public enum OFX {
         /// A child the reader already checked is there; a refusal at this element's line if not.
         func required(_ name: String, source: String) throws(POSError) -> Element {
             guard let found = child(name) else {
-                throw .invalid(field: "\(source) line \(line)", reason: "<\(self.name)> has no <\(name)>")
+                throw .invalid(
+                    field: "\(source) line \(line)",
+                    reason: "<\(self.name)> has no <\(name)>",
+                    code: "ofx.missingElement"
+                )
             }
             return found
         }
@@ -216,7 +256,9 @@ public enum OFX {
         var tokens: [Token] = []
         var index = 0
         var line = document.firstLine
-        func fail(_ reason: String) -> POSError { .invalid(field: "\(source) line \(line)", reason: reason) }
+        func fail(_ reason: String, _ code: String) -> POSError {
+            .invalid(field: "\(source) line \(line)", reason: reason, code: code)
+        }
         func count(_ range: Range<Int>) {
             for byte in bytes[range] where byte == UInt8(ascii: "\n") { line += 1 }
         }
@@ -238,14 +280,14 @@ public enum OFX {
             if rest.starts(with: Array("<!--".utf8)) || rest.starts(with: Array("<?".utf8)) {
                 let closer = Array((rest.starts(with: Array("<!--".utf8)) ? "-->" : "?>").utf8)
                 guard let end = find(closer, in: bytes, from: index + 2) else {
-                    throw fail("a comment or declaration is not closed")
+                    throw fail("a comment or declaration is not closed", "ofx.badTag")
                 }
                 count(index..<end)
                 index = end + closer.count
                 continue
             }
             guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) else {
-                throw fail("a tag is not closed: the file looks cut short")
+                throw fail("a tag is not closed: the file looks cut short", "ofx.truncated")
             }
             var name = Substring(String(decoding: bytes[(index + 1)..<end], as: UTF8.self))
             let closing = name.hasPrefix("/")
@@ -253,7 +295,10 @@ public enum OFX {
             guard !name.isEmpty,
                 name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") })
             else {
-                throw fail("'<\(String(decoding: bytes[index...end].prefix(40), as: UTF8.self))' is not an OFX tag")
+                throw fail(
+                    "'<\(String(decoding: bytes[index...end].prefix(40), as: UTF8.self))' is not an OFX tag",
+                    "ofx.badTag"
+                )
             }
             tokens.append(closing ? .close(String(name), line: line) : .open(String(name), line: line))
             index = end + 1
@@ -286,20 +331,24 @@ public enum OFX {
         let root = Element(name: "", line: 0)
         var stack: [Element] = [root]
         var index = 0
-        func fail(_ line: Int, _ reason: String) -> POSError {
-            .invalid(field: "\(source) line \(line)", reason: reason)
+        func fail(_ line: Int, _ reason: String, _ code: String) -> POSError {
+            .invalid(field: "\(source) line \(line)", reason: reason, code: code)
         }
         while index < tokens.count {
             switch tokens[index] {
             case .text(let text, let line):
-                throw fail(line, "text '\(text.prefix(30))' outside an element")
+                throw fail(line, "text '\(text.prefix(30))' outside an element", "ofx.strayText")
             case .close(let name, let line):
                 guard let position = stack.lastIndex(where: { $0.name == name }), position > 0 else {
-                    throw fail(line, "</\(name)> without a matching <\(name)>")
+                    throw fail(line, "</\(name)> without a matching <\(name)>", "ofx.unbalancedTags")
                 }
                 guard position == stack.count - 1 else {
                     let open = stack[stack.count - 1]
-                    throw fail(line, "</\(name)> comes before </\(open.name)> of <\(open.name)> (line \(open.line))")
+                    throw fail(
+                        line,
+                        "</\(name)> comes before </\(open.name)> of <\(open.name)> (line \(open.line))",
+                        "ofx.unbalancedTags"
+                    )
                 }
                 stack.removeLast()
                 index += 1
@@ -320,20 +369,29 @@ public enum OFX {
                     if !sgml && !closed {
                         throw fail(
                             line,
-                            "<\(name)> is not closed (an OFX 2 file is XML: write </\(name)> after the value)"
+                            "<\(name)> is not closed (an OFX 2 file is XML: write </\(name)> after the value)",
+                            "ofx.unclosedElement"
                         )
                     }
                     parent.children.append(Element(name: name, line: line, value: value ?? ""))
                     continue
                 }
-                if sgml && leaves.contains(name) { throw fail(line, "<\(name)> has no value") }
+                if sgml && leaves.contains(name) { throw fail(line, "<\(name)> has no value", "ofx.emptyElement") }
                 if name == "STMTTRN", parent.name == "STMTTRN" {
-                    throw fail(line, "<STMTTRN> starts before the previous <STMTTRN> (line \(parent.line)) is closed")
+                    throw fail(
+                        line,
+                        "<STMTTRN> starts before the previous <STMTTRN> (line \(parent.line)) is closed",
+                        "ofx.unbalancedTags"
+                    )
                 }
                 // A real statement nests about eight deep. Beyond the limit the file is refused here, before a
                 // tree that deep could exhaust the stack when it is searched or freed (both recurse).
                 guard stack.count <= maximumDepth else {
-                    throw fail(line, "<\(name)> is nested deeper than \(maximumDepth) elements: not an OFX statement")
+                    throw fail(
+                        line,
+                        "<\(name)> is nested deeper than \(maximumDepth) elements: not an OFX statement",
+                        "ofx.tooDeep"
+                    )
                 }
                 let element = Element(name: name, line: line)
                 parent.children.append(element)
@@ -344,11 +402,12 @@ public enum OFX {
             let open = stack[stack.count - 1]
             throw .invalid(
                 field: "\(source) line \(open.line)",
-                reason: "<\(open.name)> is never closed: the file looks cut short"
+                reason: "<\(open.name)> is never closed: the file looks cut short",
+                code: "ofx.truncated"
             )
         }
         guard root.children.count == 1, let ofx = root.children.first, ofx.name == "OFX" else {
-            throw .invalid(field: source, reason: "the body must be one <OFX> element")
+            throw .invalid(field: source, reason: "the body must be one <OFX> element", code: "ofx.badBody")
         }
         return ofx
     }
@@ -391,44 +450,55 @@ public enum OFX {
     // MARK: - Statements
 
     private static func statementLines(_ ofx: Element, source: String) throws(POSError) -> BankStatement {
-        func fail(_ line: Int, _ reason: String) -> POSError {
-            .invalid(field: "\(source) line \(line)", reason: reason)
+        func fail(_ line: Int, _ reason: String, _ code: String) -> POSError {
+            .invalid(field: "\(source) line \(line)", reason: reason, code: code)
         }
         for other in ["CCSTMTRS", "INVSTMTRS"] {
             if let statement = ofx.descendants(other).first {
                 throw fail(
                     statement.line,
-                    "<\(other)> is a \(other == "CCSTMTRS" ? "credit-card" : "investment") statement; VetPOS imports bank statements (STMTRS)"
+                    "<\(other)> is a \(other == "CCSTMTRS" ? "credit-card" : "investment") statement; VetPOS imports bank statements (STMTRS)",
+                    "ofx.notBankStatement"
                 )
             }
         }
         let statements = ofx.descendants("STMTRS")
-        guard !statements.isEmpty else { throw .invalid(field: source, reason: "has no bank statement (STMTRS)") }
+        guard !statements.isEmpty else {
+            throw .invalid(field: source, reason: "has no bank statement (STMTRS)", code: "ofx.noStatement")
+        }
         var lines: [BankLine] = []
         var warnings: [String] = []
         var firstLine: [String: Int] = [:]
         for statement in statements {
             guard let currencyElement = statement.child("CURDEF") else {
-                throw fail(statement.line, "the statement has no CURDEF (its currency)")
+                throw fail(statement.line, "the statement has no CURDEF (its currency)", "ofx.missingElement")
             }
             let currency = try ImportText.currency(
                 currencyElement.value ?? "",
                 field: "\(source) line \(currencyElement.line), CURDEF"
             )
             guard let from = statement.child("BANKACCTFROM") else {
-                throw fail(statement.line, "the statement has no BANKACCTFROM (which account it is)")
+                throw fail(
+                    statement.line,
+                    "the statement has no BANKACCTFROM (which account it is)",
+                    "ofx.missingElement"
+                )
             }
             guard let accountElement = from.child("ACCTID"), let account = accountElement.value, !account.isEmpty else {
-                throw fail(from.line, "BANKACCTFROM has no ACCTID")
+                throw fail(from.line, "BANKACCTFROM has no ACCTID", "ofx.missingElement")
             }
             guard account.count <= 22 else {
-                throw fail(accountElement.line, "ACCTID '\(account)' is longer than 22 characters")
+                throw fail(
+                    accountElement.line,
+                    "ACCTID '\(account)' is longer than 22 characters",
+                    "ofx.accountTooLong"
+                )
             }
             guard let ledger = statement.child("LEDGERBAL") else {
-                throw fail(statement.line, "the statement has no LEDGERBAL (required)")
+                throw fail(statement.line, "the statement has no LEDGERBAL (required)", "ofx.missingElement")
             }
             for name in ["BALAMT", "DTASOF"] where ledger.child(name) == nil {
-                throw fail(ledger.line, "LEDGERBAL has no \(name)")
+                throw fail(ledger.line, "LEDGERBAL has no \(name)", "ofx.missingElement")
             }
             _ = try amount(try ledger.required("BALAMT", source: source), source: source)
             _ = try date(try ledger.required("DTASOF", source: source), source: source)
@@ -438,14 +508,19 @@ public enum OFX {
             for transaction in list.children {
                 guard transaction.name == "STMTTRN" else {
                     if ["DTSTART", "DTEND"].contains(transaction.name) { continue }
-                    throw fail(transaction.line, "<\(transaction.name)> is not part of a BANKTRANLIST")
+                    throw fail(
+                        transaction.line,
+                        "<\(transaction.name)> is not part of a BANKTRANLIST",
+                        "ofx.misplacedTransaction"
+                    )
                 }
                 let line = try bankLine(transaction, account: account, currency: currency, source: source)
                 let key = account + "\u{1F}" + line.id
                 if let first = firstLine[key] {
                     throw fail(
                         try transaction.required("FITID", source: source).line,
-                        "FITID '\(line.id)' of account \(account) is already on line \(first)"
+                        "FITID '\(line.id)' of account \(account) is already on line \(first)",
+                        "ofx.duplicateTransaction"
                     )
                 }
                 firstLine[key] = try transaction.required("FITID", source: source).line
@@ -466,8 +541,8 @@ public enum OFX {
         currency: String,
         source: String
     ) throws(POSError) -> BankLine {
-        func fail(_ line: Int, _ reason: String) -> POSError {
-            .invalid(field: "\(source) line \(line)", reason: reason)
+        func fail(_ line: Int, _ reason: String, _ code: String) -> POSError {
+            .invalid(field: "\(source) line \(line)", reason: reason, code: code)
         }
         var rank = -1
         var previous = ""
@@ -475,50 +550,65 @@ public enum OFX {
         for child in transaction.children {
             guard let position = transactionOrder[child.name] else {
                 if child.name.contains(".") { continue }  // a bank's private extension (INTU.…)
-                throw fail(child.line, "<\(child.name)> is not an element of STMTTRN")
+                throw fail(child.line, "<\(child.name)> is not an element of STMTTRN", "ofx.unknownElement")
             }
             guard seen.insert(child.name).inserted else {
-                throw fail(child.line, "<\(child.name)> appears twice in one STMTTRN")
+                throw fail(child.line, "<\(child.name)> appears twice in one STMTTRN", "ofx.duplicateElement")
             }
             guard position >= rank else {
                 throw fail(
                     child.line,
-                    "<\(child.name)> must come before <\(previous)> (the order of STMTTRN's elements)"
+                    "<\(child.name)> must come before <\(previous)> (the order of STMTTRN's elements)",
+                    "ofx.elementOrder"
                 )
             }
             rank = position
             previous = child.name
         }
         for name in ["TRNTYPE", "DTPOSTED", "TRNAMT", "FITID"] where transaction.child(name) == nil {
-            throw fail(transaction.line, "STMTTRN without <\(name)>")
+            throw fail(transaction.line, "STMTTRN without <\(name)>", "ofx.missingElement")
         }
         if transaction.child("NAME") != nil, transaction.child("PAYEE") != nil {
-            throw fail(transaction.line, "STMTTRN has both NAME and PAYEE (one or the other)")
+            throw fail(transaction.line, "STMTTRN has both NAME and PAYEE (one or the other)", "ofx.nameAndPayee")
         }
         if let correction = transaction.child("CORRECTACTION") ?? transaction.child("CORRECTFITID") {
             throw fail(
                 correction.line,
-                "the bank corrects an earlier line (\(correction.name)); ask the bank for a fresh statement instead"
+                "the bank corrects an earlier line (\(correction.name)); ask the bank for a fresh statement instead",
+                "ofx.correction"
             )
         }
         if let foreign = transaction.child("CURRENCY"), let symbol = foreign.leaf("CURSYM"), symbol != currency {
-            throw fail(foreign.line, "a line in \(symbol) in a \(currency) statement is not imported")
+            throw fail(
+                foreign.line,
+                "a line in \(symbol) in a \(currency) statement is not imported",
+                "ofx.foreignCurrency"
+            )
         }
         let typeElement = try transaction.required("TRNTYPE", source: source)
         let type = typeElement.value ?? ""
         guard transactionTypes.contains(type) else {
             throw fail(
                 typeElement.line,
-                "TRNTYPE '\(type)' is not one of \(transactionTypes.sorted().joined(separator: " "))"
+                "TRNTYPE '\(type)' is not one of \(transactionTypes.sorted().joined(separator: " "))",
+                "ofx.unknownTransactionType"
             )
         }
         let amountElement = try transaction.required("TRNAMT", source: source)
         let value = try amount(amountElement, source: source)
         if moneyIn.contains(type), !value.isPositive {
-            throw fail(amountElement.line, "TRNTYPE \(type) is money in, but TRNAMT is \(value): it must be positive")
+            throw fail(
+                amountElement.line,
+                "TRNTYPE \(type) is money in, but TRNAMT is \(value): it must be positive",
+                "ofx.wrongSign"
+            )
         }
         if moneyOut.contains(type), !value.isNegative {
-            throw fail(amountElement.line, "TRNTYPE \(type) is money out, but TRNAMT is \(value): it must be negative")
+            throw fail(
+                amountElement.line,
+                "TRNTYPE \(type) is money out, but TRNAMT is \(value): it must be negative",
+                "ofx.wrongSign"
+            )
         }
         let fitElement = try transaction.required("FITID", source: source)
         let id = try ImportText.id(fitElement.value ?? "", field: "\(source) line \(fitElement.line), FITID")
@@ -561,11 +651,15 @@ public enum OFX {
         guard !(whole.isEmpty && fraction.isEmpty), digits(whole), digits(fraction),
             whole.count <= Money.maximumInputDigits
         else {
-            throw .invalid(field: field, reason: ImportAmount.problem(text))
+            throw .invalid(field: field, reason: ImportAmount.problem(text), code: "ofx.badAmount")
         }
         while fraction.count > 2, fraction.hasSuffix("0") { fraction = fraction.dropLast() }
         guard fraction.count <= 2 else {
-            throw .invalid(field: field, reason: "'\(text)' has more than 2 decimals (amounts are exact cents)")
+            throw .invalid(
+                field: field,
+                reason: "'\(text)' has more than 2 decimals (amounts are exact cents)",
+                code: "ofx.badAmount"
+            )
         }
         let cents = (Int64(whole) ?? 0) * 100 + (Int64(fraction) ?? 0) * (fraction.count == 1 ? 10 : 1)
         return Money(minorUnits: negative ? -cents : cents)
@@ -576,7 +670,11 @@ public enum OFX {
         let text = element.value ?? ""
         let field = "\(source) line \(element.line), \(element.name)"
         func refuse() -> POSError {
-            .invalid(field: field, reason: "'\(text)' is not an OFX date YYYYMMDD[HHMMSS[.XXX]][[offset:TZ]]")
+            .invalid(
+                field: field,
+                reason: "'\(text)' is not an OFX date YYYYMMDD[HHMMSS[.XXX]][[offset:TZ]]",
+                code: "ofx.badDate"
+            )
         }
         var body = Substring(text)
         if let bracket = body.firstIndex(of: "[") {
