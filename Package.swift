@@ -101,7 +101,7 @@ let package = Package(
             dependencies: ["POSDevices", "POSReceipts", "POSTestSupport"],
             swiftSettings: strict
         ),
-        .executableTarget(name: "vetpos", dependencies: ["POSApp", argumentParser], swiftSettings: strict),
+        .executableTarget(name: "vetpos", dependencies: ["POSApp", "POSCore", argumentParser], swiftSettings: strict),
         // Receipt layouts (Receipts/Layouts) rendered to ESC/POS, plain text and HTML (Receipts/README.md).
         .target(
             name: "POSReceipts",

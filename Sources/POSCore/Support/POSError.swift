@@ -20,7 +20,21 @@ public enum POSError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Too many wrong PINs for this employee from this terminal or address (``PINBackoff``): the PIN was not checked.
     case throttled(employee: String, retryAfterSeconds: Int)
 
-    public var description: String {
+    /// The one line, never longer than ``maximumLength``: a refusal that quotes a huge value keeps its start and
+    /// end, so a person sees what and where without a megabyte of input echoed back.
+    public var description: String { Self.shortened(fullDescription) }
+
+    /// The longest line a refusal prints.
+    public static let maximumLength = 600
+
+    /// `text` cut in the middle to at most ``maximumLength`` characters.
+    public static func shortened(_ text: String) -> String {
+        guard text.count > maximumLength else { return text }
+        let omitted = text.count - maximumLength + 40
+        return text.prefix(maximumLength - 120) + " … (\(omitted) characters left out) … " + text.suffix(80)
+    }
+
+    private var fullDescription: String {
         switch self {
         case .invalid(let field, let reason, _): "\(field): \(reason)"
         case .notFound(let what, let id): "\(what) '\(id)' not found"

@@ -34,7 +34,13 @@ enum Reply {
         struct Body: Encodable { var error: Detail }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let body = Body(error: Detail(code: error.code, message: error.message, field: error.field))
+        let body = Body(
+            error: Detail(
+                code: error.code,
+                message: POSError.shortened(error.message),
+                field: error.field.map(POSError.shortened)
+            )
+        )
         let data =
             (try? encoder.encode(body))
             ?? Data(#"{"error":{"code":"internal","message":"internal error"}}"#.utf8)
