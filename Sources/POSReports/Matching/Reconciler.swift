@@ -80,15 +80,33 @@ public enum Reconciler {
         slips: [DepositSlipItem],
         bank: [BankLineItem]
     ) -> Reconciliation {
-        var matches: [ReconciliationMatch] = []
-        var findings: [ReconciliationFinding] = []
-        let bank = bank.sorted { ($0.date, $0.amount, $0.id) < ($1.date, $1.amount, $1.id) }
-        var bankUsed: Set<String> = []
+        var run = MatchingRun(bank: bank.sorted { ($0.date, $0.amount, $0.id) < ($1.date, $1.amount, $1.id) })
+        run.matchPaymentsToEntries(payments, entries)
+        run.checkPayoutsAndBatchesAddUp(payouts, batches, entries)
+        let payoutsLeft = run.matchPayoutsToBank(payouts)
+        let batchesLeft = run.matchUnsettledBatchesToBank(batches, entries)
+        let slipsLeft = run.matchSlipsToBank(slips)
+        run.matchDebitsToEntries(entries)
+        run.carryForward(payouts: payoutsLeft, batches: batchesLeft, slips: slipsLeft)
+        return Reconciliation(matches: run.matches, findings: run.findings)
+    }
+}
 
+/// One run of the matching stages: what is matched and found so far, and which bank lines and entries are used.
+private struct MatchingRun {
+    let bank: [BankLineItem]
+    var matches: [ReconciliationMatch] = []
+    var findings: [ReconciliationFinding] = []
+    var bankUsed: Set<String> = []
+    var entriesUsed: Set<String> = []
+    /// The batch a matched payment says its processor entry settles.
+    var batchOfEntry: [String: String] = [:]
+
+    init(bank: [BankLineItem]) { self.bank = bank }
+
+    mutating func matchPaymentsToEntries(_ payments: [CardPaymentItem], _ entries: [ProcessorEntryItem]) {
         // Stage 1: card payments ↔ processor charges/refunds: by the payment id the processor echoes back, else by
         // (auth code, last4, amount, day); unique hits only. A matched payment tells which batch its entry settles.
-        var entriesUsed: Set<String> = []
-        var batchOfEntry: [String: String] = [:]
         // Candidates by amount, so a year of payments is not compared with a year of entries one by one.
         let cardEntries = Dictionary(grouping: entries.filter { $0.kind == .charge || $0.kind == .refund }, by: \.gross)
         for payment in payments.sorted(by: { $0.id < $1.id }) {
@@ -126,7 +144,13 @@ public enum Reconciler {
                 )
             }
         }
+    }
 
+    mutating func checkPayoutsAndBatchesAddUp(
+        _ payouts: [PayoutItem],
+        _ batches: [TerminalBatchItem],
+        _ entries: [ProcessorEntryItem]
+    ) {
         // Stage 2: entries → payouts; the entries must add up to the payout to the cent. Batch ↔ processor gross.
         let byPayout = Dictionary(grouping: entries, by: \.payout)
         for payout in payouts.sorted(by: { $0.id < $1.id }) {
@@ -159,13 +183,17 @@ public enum Reconciler {
                 )
             }
         }
+    }
 
+    /// The payouts no bank credit was found for.
+    mutating func matchPayoutsToBank(_ payouts: [PayoutItem]) -> [PayoutItem] {
         // Stage 3: payouts ↔ bank credits: a) id in the text, b) exact net in the window, c) subset sums (suggestion).
         var payoutsLeft: [PayoutItem] = []
         for payout in payouts.sorted(by: { ($0.expected, $0.net, $0.id) < ($1.expected, $1.net, $1.id) }) {
-            let tokens = ([payout.id] + payout.references).map(normalised)
+            let tokens = ([payout.id] + payout.references).map(Reconciler.normalised)
             if let line = bank.first(where: {
-                !bankUsed.contains($0.id) && $0.amount == payout.net && containsToken(of: tokens, in: $0.text)
+                !bankUsed.contains($0.id) && $0.amount == payout.net
+                    && Reconciler.containsToken(of: tokens, in: $0.text)
             }) {
                 bankUsed.insert(line.id)
                 matches.append(
@@ -185,7 +213,7 @@ public enum Reconciler {
         var stillLeft: [PayoutItem] = []
         var settledInWindow: Set<String> = []
         for payout in payoutsLeft {
-            let matched = matchInWindow(
+            let matched = Reconciler.matchInWindow(
                 kind: .payoutToBank,
                 item: payout.id,
                 amount: payout.net,
@@ -193,15 +221,15 @@ public enum Reconciler {
                 used: &bankUsed,
                 matches: &matches,
                 findings: &findings,
-                fits: { inWindow($0.date, from: payout.expected) },
+                fits: { Reconciler.inWindow($0.date, from: payout.expected) },
                 rivals: { line in
                     payoutsLeft.filter {
                         $0.id != payout.id && !settledInWindow.contains($0.id) && $0.net == payout.net
-                            && inWindow(line.date, from: $0.expected)
+                            && Reconciler.inWindow(line.date, from: $0.expected)
                     }.map(\.id)
                 },
                 detail: {
-                    "net \(payout.net) credited \($0.date), within \(settlementWindow) business days of \(payout.expected)"
+                    "net \(payout.net) credited \($0.date), within \(Reconciler.settlementWindow) business days of \(payout.expected)"
                 }
             )
             if matched { settledInWindow.insert(payout.id) } else { stillLeft.append(payout) }
@@ -210,10 +238,15 @@ public enum Reconciler {
         let ambiguousPayouts = Set(findings.filter { $0.kind == .ambiguous }.flatMap(\.items))
         var subsetPayouts = stillLeft.filter { !ambiguousPayouts.contains($0.id) }
         for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
-            let candidates = subsetPayouts.filter { inWindow(line.date, from: $0.expected) }
-                .sorted { abs(days($0.expected, line.date)) < abs(days($1.expected, line.date)) }
+            let candidates = subsetPayouts.filter { Reconciler.inWindow(line.date, from: $0.expected) }
+                .sorted { abs(Reconciler.days($0.expected, line.date)) < abs(Reconciler.days($1.expected, line.date)) }
                 .prefix(20)
-            let solutions = subsets(of: Array(candidates), summingTo: line.amount, value: \.net, maximumSize: 6)
+            let solutions = Reconciler.subsets(
+                of: Array(candidates),
+                summingTo: line.amount,
+                value: \.net,
+                maximumSize: 6
+            )
             if solutions.count == 1, solutions[0].count > 1 {
                 bankUsed.insert(line.id)
                 let ids = solutions[0].map(\.id)
@@ -240,16 +273,25 @@ public enum Reconciler {
                 )
             }
         }
+        return stillLeft
+    }
 
+    /// The batches with neither processor data nor a bank credit.
+    mutating func matchUnsettledBatchesToBank(
+        _ batches: [TerminalBatchItem],
+        _ entries: [ProcessorEntryItem]
+    ) -> [TerminalBatchItem] {
         // Stage 4: batches with no processor data: bank credits by subset sum on gross, fee shown as unconfirmed.
         let settledBatches = Set(entries.compactMap(\.batch)).union(batchOfEntry.values)
         var batchesLeft = batches.filter { !settledBatches.contains($0.id) }
         for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
             let candidates = batchesLeft.filter {
-                $0.gross >= line.amount && days($0.closedOn, line.date) >= 0
-                    && days($0.closedOn, line.date) <= ($0.careCredit ? 10 : settlementWindow + 2)
+                $0.gross >= line.amount && Reconciler.days($0.closedOn, line.date) >= 0
+                    && Reconciler.days($0.closedOn, line.date) <= ($0.careCredit ? 10 : Reconciler.settlementWindow + 2)
             }
-            let single = candidates.filter { containsToken(of: [normalised($0.id)], in: line.text) }
+            let single = candidates.filter {
+                Reconciler.containsToken(of: [Reconciler.normalised($0.id)], in: line.text)
+            }
             if single.count == 1 {
                 bankUsed.insert(line.id)
                 batchesLeft.removeAll { $0.id == single[0].id }
@@ -274,14 +316,18 @@ public enum Reconciler {
                 )
             }
         }
+        return batchesLeft
+    }
 
+    /// The slips not credited yet.
+    mutating func matchSlipsToBank(_ slips: [DepositSlipItem]) -> [DepositSlipItem] {
         // Stage 5: deposit slips ↔ bank credits by slip id, else exact total on the slip date or two business days after.
         var slipsByWindow: [DepositSlipItem] = []
         for slip in slips.sorted(by: { ($0.date, $0.id) < ($1.date, $1.id) }) {
             guard
                 let line = bank.first(where: {
                     !bankUsed.contains($0.id) && $0.amount == slip.total
-                        && containsToken(of: [normalised(slip.id)], in: $0.text)
+                        && Reconciler.containsToken(of: [Reconciler.normalised(slip.id)], in: $0.text)
                 })
             else {
                 slipsByWindow.append(slip)
@@ -301,12 +347,12 @@ public enum Reconciler {
         }
         // A night-drop bag is credited the day it is made up or within two business days.
         func slipFits(_ slip: DepositSlipItem, _ line: BankLineItem) -> Bool {
-            days(slip.date, line.date) >= 0 && businessDays(from: slip.date, to: line.date) <= 2
+            Reconciler.days(slip.date, line.date) >= 0 && Reconciler.businessDays(from: slip.date, to: line.date) <= 2
         }
         var slipsLeft: [DepositSlipItem] = []
         var slipsSettled: Set<String> = []
         for slip in slipsByWindow {
-            let matched = matchInWindow(
+            let matched = Reconciler.matchInWindow(
                 kind: .slipToBank,
                 item: slip.id,
                 amount: slip.total,
@@ -325,7 +371,10 @@ public enum Reconciler {
             )
             if matched { slipsSettled.insert(slip.id) } else { slipsLeft.append(slip) }
         }
+        return slipsLeft
+    }
 
+    mutating func matchDebitsToEntries(_ entries: [ProcessorEntryItem]) {
         // Stage 6: bank debits ↔ processor chargebacks and fees billed on their own: same amount, and the entry's id or
         // its payout's in the bank text (FORMATS.md §6.2). An entry inside a payout already credited was netted there
         // and is never debited again. The rest must be explained.
@@ -334,8 +383,11 @@ public enum Reconciler {
             let candidates = entries.filter {
                 ($0.kind == .chargeback || $0.kind == .fee) && $0.net == line.amount && !entriesUsed.contains($0.id)
                     && !creditedPayouts.contains($0.payout)
-                    && containsToken(
-                        of: [normalised(String($0.id.split(separator: ":").last ?? "")), normalised($0.payout)],
+                    && Reconciler.containsToken(
+                        of: [
+                            Reconciler.normalised(String($0.id.split(separator: ":").last ?? "")),
+                            Reconciler.normalised($0.payout),
+                        ],
                         in: line.text
                     )
             }
@@ -354,7 +406,7 @@ public enum Reconciler {
                 )
             } else {
                 findings.append(
-                    leftover(
+                    Reconciler.leftover(
                         .processorDebitToExplain,
                         MatchItem(.bank, line.id),
                         amount: line.amount,
@@ -364,11 +416,17 @@ public enum Reconciler {
                 )
             }
         }
+    }
 
+    mutating func carryForward(
+        payouts stillLeft: [PayoutItem],
+        batches batchesLeft: [TerminalBatchItem],
+        slips slipsLeft: [DepositSlipItem]
+    ) {
         // Stage 7: whatever is left is carried forward, shown, never absorbed.
         for payout in stillLeft {
             findings.append(
-                leftover(
+                Reconciler.leftover(
                     .unmatched,
                     MatchItem(.payout, payout.id),
                     amount: payout.net,
@@ -379,7 +437,7 @@ public enum Reconciler {
         }
         for batch in batchesLeft where !matches.contains(where: { $0.left.contains(batch.id) }) {
             findings.append(
-                leftover(
+                Reconciler.leftover(
                     .unmatched,
                     MatchItem(.batch, batch.id),
                     amount: batch.gross,
@@ -390,7 +448,7 @@ public enum Reconciler {
         }
         for slip in slipsLeft {
             findings.append(
-                leftover(
+                Reconciler.leftover(
                     .unmatched,
                     MatchItem(.slip, slip.id),
                     amount: slip.total,
@@ -401,7 +459,7 @@ public enum Reconciler {
         }
         for line in bank where !bankUsed.contains(line.id) && line.amount.isPositive {
             findings.append(
-                leftover(
+                Reconciler.leftover(
                     .unmatched,
                     MatchItem(.bank, line.id),
                     amount: line.amount,
@@ -410,8 +468,10 @@ public enum Reconciler {
                 )
             )
         }
-        return Reconciliation(matches: matches, findings: findings)
     }
+}
+
+extension Reconciler {
 
     // MARK: - Helpers
 
