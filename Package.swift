@@ -55,7 +55,7 @@ let package = Package(
         // bank files. No database.
         .target(name: "POSReports", dependencies: ["POSCore"], swiftSettings: strict),
         // The SQLite store: schema, migrations, immutability triggers, transactions. The only GRDB importer.
-        .target(name: "POSStorage", dependencies: ["POSCore", grdb], swiftSettings: strict),
+        .target(name: "POSStorage", dependencies: ["POSCore", "POSReports", grdb], swiftSettings: strict),
         // Store records turned into report models (deposits, batches, reconciliation, exports): shared by the CLI
         // and the server.
         .target(

@@ -147,7 +147,7 @@ public struct ReconciliationData: Sendable {
     /// A batch as matching sees it: the processor's cards and CareCredit settle apart, so each is an item of its own;
     /// the processor knows a batch by the terminal's own number when one was typed at close.
     public static func matchingItems(
-        _ batch: CardBatchRecord
+        _ batch: CardBatch
     ) -> (batches: [TerminalBatchItem], payments: [CardPaymentItem]) {
         let id = batch.reference ?? batch.id
         let processor = batch.payments.filter { $0.tender != .careCredit }

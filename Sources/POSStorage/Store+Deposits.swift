@@ -1,106 +1,7 @@
 import Foundation
 import GRDB
 import POSCore
-
-/// A bank deposit as recorded: the cash of closed drawer sessions by denomination and the checks counted at their
-/// close, under an id (`D-20250314-01`) that the bank's credit line is later matched to.
-public struct DepositRecord: Hashable, Sendable, Codable {
-    /// A closed drawer session the deposit empties.
-    public struct Session: Hashable, Sendable, Codable {
-        public var id: Int64
-        public var drawer: String
-        public var zNumber: Int
-        public var closedAt: Int64
-        public var closedBy: String
-        /// The cash the session's reduce-to-float sent to the bank.
-        public var cash: Money
-        /// The checks of the session in this deposit.
-        public var checks: Int
-    }
-
-    /// Cash of one denomination, valued as it was when the deposit was made up.
-    public struct CashLine: Hashable, Sendable, Codable {
-        public var denomination: String
-        public var name: String
-        public var form: Denomination.Form
-        public var quantity: Int64
-        public var amount: Money
-    }
-
-    /// A check payment: in the deposit, or (in an exception) left out of it.
-    public struct Check: Hashable, Sendable, Codable {
-        public var payment: Int64
-        public var invoice: Int64?
-        public var client: String
-        public var session: Int64
-        public var number: String
-        public var payer: String
-        public var bank: String
-        public var amount: Money
-        public var takenAt: Int64
-    }
-
-    /// Why a check is listed beside the deposit rather than in it.
-    public enum ExceptionKind: String, Hashable, Sendable, Codable {
-        /// Taken in the session but not found at its close count: not deposited.
-        case missing
-        /// Found at the close count, but no payment of the session took it: not deposited.
-        case unexpected
-        /// Counted at the close, then its sale was voided: handed back, not deposited.
-        case voided
-        /// Deposited, then its sale was voided: the client is owed the money once the check clears.
-        case voidedAfterDeposit
-    }
-
-    public struct Exception: Hashable, Sendable, Codable {
-        public var kind: ExceptionKind
-        public var session: Int64
-        public var drawer: String
-        public var checkNumber: String
-        /// The payment, when one took the check (not for an unexpected check).
-        public var check: Check?
-    }
-
-    public var id: String
-    public var businessDate: BusinessDate
-    public var sequence: Int
-    public var clinic: String
-    public var preparedAt: Int64
-    public var preparedBy: String
-    public var terminal: String
-    public var note: String?
-    public var sessions: [Session]
-    public var cash: [CashLine]
-    public var cashTotal: Money
-    public var checks: [Check]
-    public var checkTotal: Money
-    public var total: Money
-    public var exceptions: [Exception]
-
-    /// The cash by denomination code.
-    public var cashCount: CashCount {
-        CashCount(Dictionary(uniqueKeysWithValues: cash.map { ($0.denomination, $0.quantity) }))
-    }
-}
-
-/// A closed drawer session whose cash and checks are not in a deposit (yet, or as of a given day).
-public struct AwaitingDeposit: Hashable, Sendable, Codable {
-    public var session: Int64
-    public var drawer: String
-    public var zNumber: Int
-    public var closedAt: Int64
-    public var closedOn: BusinessDate
-    public var cash: Money
-    public var checks: Money
-}
-
-/// The deposits made up on a business day, and the closed sessions still waiting for one at its end.
-public struct DepositDay: Hashable, Sendable, Codable {
-    public var date: BusinessDate
-    public var clinic: String
-    public var deposits: [DepositRecord]
-    public var awaiting: [AwaitingDeposit]
-}
+import POSReports
 
 extension Store {
     /// Makes up a bank deposit from closed drawer sessions not yet deposited: their cash by denomination (the sum of
@@ -118,7 +19,7 @@ extension Store {
         note: String? = nil,
         commandID: String,
         by clerk: Operator
-    ) async throws -> DepositRecord {
+    ) async throws -> DepositSlip {
         try clerk.require(.prepareDeposits)
         if let note { try Identifier.validateText(note, field: "note") }
         if let sessions {
@@ -257,14 +158,14 @@ extension Store {
     }
 
     /// A recorded deposit by its id.
-    public func deposit(id: String, viewer: Operator) async throws -> DepositRecord {
+    public func deposit(id: String, viewer: Operator) async throws -> DepositSlip {
         try Self.requireReportReader(viewer, action: "see deposits")
         return try await read { db in try Self.depositRecord(id, db) }
     }
 
     /// The deposits made up on a business day, and the closed sessions of that day or earlier that no deposit made up
     /// by its end holds.
-    public func depositDay(_ date: BusinessDate, viewer: Operator) async throws -> DepositDay {
+    public func depositDay(_ date: BusinessDate, viewer: Operator) async throws -> DepositReport {
         try Self.requireReportReader(viewer, action: "see deposits")
         return try await read { db in
             let ids = try String.fetchAll(
@@ -273,16 +174,16 @@ extension Store {
                 arguments: [date.text]
             )
             let calendar = try Self.calendar(db)
-            var awaiting: [AwaitingDeposit] = []
+            var awaiting: [DepositReport.Awaiting] = []
             let end = calendar.startMillis(of: date.adding(days: 1))
             for session in try Self.undepositedSessions(through: date, closedBefore: end, db) {
                 let content = try Self.depositContent(session: session, db)
                 let closedOn = calendar.businessDate(atMillis: content.closedAt)
                 guard closedOn <= date, !content.cash.isEmpty || !content.checks.isEmpty else { continue }
                 awaiting.append(
-                    AwaitingDeposit(
-                        session: session,
+                    DepositReport.Awaiting(
                         drawer: content.drawer,
+                        session: session,
                         zNumber: content.zNumber,
                         closedAt: content.closedAt,
                         closedOn: closedOn,
@@ -291,7 +192,7 @@ extension Store {
                     )
                 )
             }
-            return DepositDay(
+            return DepositReport(
                 date: date,
                 clinic: try Self.policy(db).clinicName,
                 deposits: try ids.map { try Self.depositRecord($0, db) },
@@ -411,7 +312,7 @@ extension Store {
         ) != nil
     }
 
-    static func depositRecord(_ id: String, _ db: Database) throws -> DepositRecord {
+    static func depositRecord(_ id: String, _ db: Database) throws -> DepositSlip {
         guard
             let row = try Row.fetchOne(
                 cached: db,
@@ -431,7 +332,7 @@ extension Store {
         ).map { line in
             let code: String = line["denomination"]
             let denomination = denominations.first { $0.code == code }
-            return DepositRecord.CashLine(
+            return DepositSlip.CashLine(
                 denomination: code,
                 name: denomination?.name ?? code,
                 form: denomination?.form ?? .bill,
@@ -446,12 +347,12 @@ extension Store {
             sql: "SELECT payment FROM depositCheck WHERE deposit = ? ORDER BY payment",
             arguments: [id]
         )
-        var checks: [DepositRecord.Check] = []
+        var checks: [DepositSlip.Check] = []
         for number in depositedNumbers {
             if let payment = try paymentRecord(number, db) { checks.append(try depositCheck(payment, db)) }
         }
-        var sessions: [DepositRecord.Session] = []
-        var exceptions: [DepositRecord.Exception] = []
+        var sessions: [DepositSlip.Session] = []
+        var exceptions: [DepositSlip.Exception] = []
         for session in try Int64.fetchAll(
             cached: db,
             sql: "SELECT session FROM depositSession WHERE deposit = ? ORDER BY session",
@@ -459,7 +360,7 @@ extension Store {
         ) {
             let content = try depositContent(session: session, db)
             sessions.append(
-                DepositRecord.Session(
+                DepositSlip.Session(
                     id: session,
                     drawer: content.drawer,
                     zNumber: content.zNumber,
@@ -469,12 +370,12 @@ extension Store {
                     checks: checks.filter { $0.session == session }.count
                 )
             )
-            func exception(_ kind: DepositRecord.ExceptionKind, _ payment: PaymentRecord) throws {
+            func exception(_ kind: DepositSlip.ExceptionKind, _ payment: PaymentRecord) throws {
                 exceptions.append(
-                    DepositRecord.Exception(
+                    DepositSlip.Exception(
                         kind: kind,
-                        session: session,
                         drawer: content.drawer,
+                        session: session,
                         checkNumber: payment.check?.number ?? "",
                         check: try depositCheck(payment, db)
                     )
@@ -483,10 +384,10 @@ extension Store {
             for payment in content.missing { try exception(.missing, payment) }
             for number in content.unexpected {
                 exceptions.append(
-                    DepositRecord.Exception(
+                    DepositSlip.Exception(
                         kind: .unexpected,
-                        session: session,
                         drawer: content.drawer,
+                        session: session,
                         checkNumber: number,
                         check: nil
                     )
@@ -496,11 +397,11 @@ extension Store {
                 try exception(depositedNumbers.contains(payment.number) ? .voidedAfterDeposit : .voided, payment)
             }
         }
-        return DepositRecord(
+        // The slip computes its totals from its lines; they are the ones stored when it was made up.
+        return DepositSlip(
             id: id,
             // safe: the schema's CHECK constraint admits only real dates
             businessDate: BusinessDate(row["businessDate"])!,
-            sequence: row["sequence"],
             clinic: policy.clinicName,
             preparedAt: row["preparedAt"],
             preparedBy: row["preparedBy"],
@@ -508,96 +409,27 @@ extension Store {
             note: row["note"],
             sessions: sessions,
             cash: cash,
-            cashTotal: Money(minorUnits: row["cashTotal"]),
             checks: checks,
-            checkTotal: Money(minorUnits: row["checkTotal"]),
-            total: Money(minorUnits: row["total"]),
             exceptions: exceptions
         )
     }
 
-    static func depositCheck(_ payment: PaymentRecord, _ db: Database) throws -> DepositRecord.Check {
+    static func depositCheck(_ payment: PaymentRecord, _ db: Database) throws -> DepositSlip.Check {
         let session = try Int64.fetchOne(
             cached: db,
             sql: "SELECT drawerSession FROM payment WHERE number = ?",
             arguments: [payment.number]
         )
-        return DepositRecord.Check(
-            payment: payment.number,
-            invoice: payment.invoice,
-            client: payment.client,
-            session: session ?? 0,
+        return DepositSlip.Check(
             number: payment.check?.number ?? "",
             payer: payment.check?.payer ?? "",
             bank: payment.check?.bank ?? "",
             amount: payment.amount,
-            takenAt: payment.atMillis
+            payment: payment.number,
+            invoice: payment.invoice,
+            session: session ?? 0
         )
     }
-}
-
-/// A card terminal's batch as closed: every card payment, refund and reversal run on the terminal since its last
-/// batch, with totals by tender and brand. Its id (`PAX-1-20250314-01`: terminal, business day of the close, number
-/// that day) is what matching ties processor payouts to, besides the terminal's own batch number (`reference`).
-public struct CardBatchRecord: Hashable, Sendable, Codable {
-    /// A card payment (positive), refund or reversal (negative) as the batch holds it.
-    public struct Payment: Hashable, Sendable, Codable {
-        public var number: Int64
-        public var kind: PaymentKind
-        public var tender: Tender
-        public var brand: CardBrand
-        public var last4: String
-        public var authCode: String
-        /// The card terminal it was run on.
-        public var terminal: String
-        public var amount: Money
-        public var atMillis: Int64
-        public var businessDate: BusinessDate
-        public var invoice: Int64?
-        public var reverses: Int64?
-        /// The batch it is in (nil while none is closed with it, or none as of the day asked about).
-        public var batch: String?
-    }
-
-    public struct BrandTotal: Hashable, Sendable, Codable {
-        public var tender: Tender
-        public var brand: CardBrand
-        public var count: Int
-        public var sales: Money
-        /// Refunds and reversals (negative).
-        public var refunds: Money
-        public var net: Money { sales + refunds }
-    }
-
-    public var id: String
-    public var terminal: String
-    public var businessDate: BusinessDate
-    public var sequence: Int
-    public var closedAt: Int64
-    public var closedBy: String
-    /// The POS terminal the close was recorded at.
-    public var station: String
-    /// The card terminal's or processor's own batch number, as printed on its batch report.
-    public var reference: String?
-    /// The net the card terminal's own batch report printed, when typed in.
-    public var reportedNet: Money?
-    public var count: Int
-    public var sales: Money
-    public var refunds: Money
-    public var net: Money
-    public var brands: [BrandTotal]
-    public var payments: [Payment]
-}
-
-/// The card side of a business day: every card payment of the day (with the batch it is in by the day's end), the
-/// batches closed that day, and the card payments still outside a closed batch at its end.
-public struct CardBatchDay: Hashable, Sendable, Codable {
-    public var date: BusinessDate
-    public var clinic: String
-    public var payments: [CardBatchRecord.Payment]
-    public var batches: [CardBatchRecord]
-    /// Card payments of the day or earlier in no batch closed by the day's end.
-    public var open: [CardBatchRecord.Payment]
 }
 
 extension Store {
@@ -617,7 +449,7 @@ extension Store {
         reportedNet: Money? = nil,
         commandID: String,
         by clerk: Operator
-    ) async throws -> CardBatchRecord {
+    ) async throws -> CardBatch {
         try clerk.require(.prepareDeposits)
         try Identifier.validate(terminal, field: "terminal")
         if let reference { try Identifier.validate(reference, field: "reference") }
@@ -649,7 +481,7 @@ extension Store {
     }
 
     /// Closes the batch of every card terminal that has card payments in no batch; none when there are none.
-    public func closeCardBatches(commandID: String, by clerk: Operator) async throws -> [CardBatchRecord] {
+    public func closeCardBatches(commandID: String, by clerk: Operator) async throws -> [CardBatch] {
         try clerk.require(.prepareDeposits)
         let at = now()
         struct Request: Encodable, Sendable { var all = true }
@@ -669,13 +501,13 @@ extension Store {
     }
 
     /// A closed card batch by its id.
-    public func cardBatch(id: String, viewer: Operator) async throws -> CardBatchRecord {
+    public func cardBatch(id: String, viewer: Operator) async throws -> CardBatch {
         try Self.requireReportReader(viewer, action: "see card batches")
         return try await read { db in try Self.cardBatchRecord(id, db) }
     }
 
     /// The card payments of a business day, the batches closed on it and what was still open at its end.
-    public func cardBatchDay(_ date: BusinessDate, viewer: Operator) async throws -> CardBatchDay {
+    public func cardBatchDay(_ date: BusinessDate, viewer: Operator) async throws -> CardBatchReport {
         try Self.requireReportReader(viewer, action: "see card batches")
         return try await read { db in
             // The batch a payment is in, as of the day's end: a batch closed on a later day does not count yet.
@@ -689,20 +521,20 @@ extension Store {
                 cached: db,
                 sql: select + " AND p.businessDate = ? ORDER BY p.number",
                 arguments: [date.text, date.text]
-            ).map { Self.cardPayment($0, batch: $0["batchAsOf"]) }
+            ).map { (payment: Self.cardPayment($0), batch: $0["batchAsOf"] as String?) }
             let open = try Row.fetchAll(
                 cached: db,
                 sql: select
                     + " AND p.businessDate <= ? AND (c.id IS NULL OR c.businessDate > ?) ORDER BY p.cardTerminal, p.number",
                 arguments: [date.text, date.text, date.text]
-            ).map { Self.cardPayment($0, batch: nil) }
+            ).map { Self.cardPayment($0) }
             let batches = try String.fetchAll(
                 cached: db,
                 sql:
                     "SELECT id FROM cardBatch WHERE businessDate = ? AND status = 'closed' ORDER BY terminal, sequence",
                 arguments: [date.text]
             ).map { try Self.cardBatchRecord($0, db) }
-            return CardBatchDay(
+            return CardBatchReport(
                 date: date,
                 clinic: try Self.policy(db).clinicName,
                 payments: payments,
@@ -722,7 +554,7 @@ extension Store {
         at: Int64,
         by clerk: Operator,
         _ db: Database
-    ) throws -> CardBatchRecord? {
+    ) throws -> CardBatch? {
         let payments = try Row.fetchAll(
             cached: db,
             sql: """
@@ -732,7 +564,7 @@ extension Store {
                 ORDER BY p.number
                 """,
             arguments: [terminal]
-        ).map { Self.cardPayment($0, batch: nil) }
+        ).map { Self.cardPayment($0) }
         guard !payments.isEmpty else { return nil }
         let day = try Self.calendar(db).businessDate(atMillis: at)
         let sequence =
@@ -748,9 +580,21 @@ extension Store {
             )
         }
         let id = "\(terminal)-\(day.compact)-\(sequence < 10 ? "0" : "")\(sequence)"
-        let brands = Self.brandTotals(payments)
-        let sales = brands.map(\.sales).sum()
-        let refunds = brands.map(\.refunds).sum()
+        // The batch's totals are the model's, computed from its payments; the store posts them.
+        let batch = CardBatch(
+            id: id,
+            terminal: terminal,
+            businessDate: day,
+            sequence: sequence,
+            closedAt: at,
+            closedBy: clerk.employee.id,
+            reference: reference,
+            reportedNet: reportedNet,
+            payments: payments
+        )
+        let brands = batch.brands
+        let sales = batch.sales
+        let refunds = batch.refunds
         try db.executeCached(
             sql: """
                 INSERT INTO cardBatch (id, terminal, businessDate, sequence, status, closedBy, station, closedAt, reference,
@@ -812,35 +656,9 @@ extension Store {
         return try Self.cardBatchRecord(id, db)
     }
 
-    /// Totals by tender and brand, in the order tenders and brands are declared.
-    static func brandTotals(_ payments: [CardBatchRecord.Payment]) -> [CardBatchRecord.BrandTotal] {
-        var totals: [String: CardBatchRecord.BrandTotal] = [:]
-        for payment in payments {
-            let key = "\(payment.tender.rawValue)/\(payment.brand.rawValue)"
-            var total =
-                totals[key]
-                ?? CardBatchRecord.BrandTotal(
-                    tender: payment.tender,
-                    brand: payment.brand,
-                    count: 0,
-                    sales: .zero,
-                    refunds: .zero
-                )
-            total.count += 1
-            if payment.kind == .payment { total.sales += payment.amount } else { total.refunds += payment.amount }
-            totals[key] = total
-        }
-        return totals.values.sorted {
-            // safe: every case is in allCases
-            (Tender.allCases.firstIndex(of: $0.tender)!, CardBrand.allCases.firstIndex(of: $0.brand)!)
-                // safe: every case is in allCases
-                < (Tender.allCases.firstIndex(of: $1.tender)!, CardBrand.allCases.firstIndex(of: $1.brand)!)
-        }
-    }
-
-    static func cardPayment(_ row: Row, batch: String?) -> CardBatchRecord.Payment {
+    static func cardPayment(_ row: Row) -> CardBatch.Payment {
         let brand: String? = row["cardBrand"]
-        return CardBatchRecord.Payment(
+        return CardBatch.Payment(
             number: row["number"],
             // safe: the schema's CHECK constraint admits only these values
             kind: PaymentKind(rawValue: row["kind"])!,
@@ -855,12 +673,11 @@ extension Store {
             // safe: the schema's CHECK constraint admits only real dates
             businessDate: BusinessDate(row["businessDate"])!,
             invoice: row["invoiceNumber"],
-            reverses: row["reverses"],
-            batch: batch
+            reverses: row["reverses"]
         )
     }
 
-    static func cardBatchRecord(_ id: String, _ db: Database) throws -> CardBatchRecord {
+    static func cardBatchRecord(_ id: String, _ db: Database) throws -> CardBatch {
         guard
             let row = try Row.fetchOne(
                 cached: db,
@@ -877,28 +694,9 @@ extension Store {
                 WHERE b.batch = ? ORDER BY p.number
                 """,
             arguments: [id]
-        ).map { cardPayment($0, batch: id) }
-        let brands = try Row.fetchAll(
-            cached: db,
-            sql: "SELECT * FROM cardBatchBrand WHERE batch = ?",
-            arguments: [id]
-        ).map {
-            CardBatchRecord.BrandTotal(
-                // safe: the schema's CHECK constraint admits only these values
-                tender: Tender(rawValue: $0["tender"])!,
-                brand: CardBrand(rawValue: $0["brand"]) ?? .other,
-                count: $0["paymentCount"],
-                sales: Money(minorUnits: $0["sales"]),
-                refunds: Money(minorUnits: $0["refunds"])
-            )
-        }.sorted {
-            // safe: every case is in allCases
-            (Tender.allCases.firstIndex(of: $0.tender)!, CardBrand.allCases.firstIndex(of: $0.brand)!)
-                // safe: every case is in allCases
-                < (Tender.allCases.firstIndex(of: $1.tender)!, CardBrand.allCases.firstIndex(of: $1.brand)!)
-        }
+        ).map { cardPayment($0) }
         let reportedNet: Int64? = row["reportedNet"]
-        return CardBatchRecord(
+        return CardBatch(
             id: id,
             terminal: row["terminal"],
             // safe: the schema's CHECK constraint admits only real dates
@@ -906,14 +704,8 @@ extension Store {
             sequence: row["sequence"],
             closedAt: row["closedAt"],
             closedBy: row["closedBy"],
-            station: row["station"],
             reference: row["reference"],
             reportedNet: reportedNet.map(Money.init(minorUnits:)),
-            count: row["paymentCount"],
-            sales: Money(minorUnits: row["sales"]),
-            refunds: Money(minorUnits: row["refunds"]),
-            net: Money(minorUnits: row["net"]),
-            brands: brands,
             payments: payments
         )
     }

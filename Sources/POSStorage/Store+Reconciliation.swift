@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import POSCore
+import POSReports
 
 extension Store {
     /// Records a person's matching decision: a match (bookkeeper or manager), a write-off or a reversal (manager).
@@ -113,7 +114,7 @@ extension Store {
     }
 
     /// Closed card batches of every business day up to `through`, oldest first (matching carries leftovers forward).
-    public func cardBatches(through day: BusinessDate, viewer: Operator) async throws -> [CardBatchRecord] {
+    public func cardBatches(through day: BusinessDate, viewer: Operator) async throws -> [CardBatch] {
         try Self.requireReportReader(viewer, action: "see card batches")
         return try await read { db in
             try String.fetchAll(
@@ -128,7 +129,7 @@ extension Store {
     }
 
     /// Deposits made up on every business day up to `through`, oldest first.
-    public func deposits(through day: BusinessDate, viewer: Operator) async throws -> [DepositRecord] {
+    public func deposits(through day: BusinessDate, viewer: Operator) async throws -> [DepositSlip] {
         try Self.requireReportReader(viewer, action: "see deposits")
         return try await read { db in
             try String.fetchAll(

@@ -1,5 +1,6 @@
 import Foundation
 import POSCore
+import POSReports
 import POSStorage
 import POSTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import POSCore
+import POSReports
 import POSStorage
 import POSTestSupport
 import Testing
@@ -29,7 +30,7 @@ extension StoreFixture {
         _ sessions: [Int64]? = nil,
         note: String? = nil,
         by clerk: Operator? = nil
-    ) async throws -> DepositRecord {
+    ) async throws -> DepositSlip {
         try await store.prepareDeposit(sessions: sessions, note: note, commandID: id("deposit"), by: clerk ?? mgr)
     }
 }
@@ -81,7 +82,7 @@ extension StoreFixture {
         f.clock.advance(minutes: 10)
         let deposit = try await f.prepareDeposit(note: "Bag 7781")
         #expect(deposit.id == "D-20250304-01")
-        #expect(deposit.businessDate == StoreFixture.firstDay && deposit.sequence == 1)
+        #expect(deposit.businessDate == StoreFixture.firstDay)
         #expect(deposit.preparedBy == "MGR" && deposit.terminal == f.mgr.terminal && deposit.note == "Bag 7781")
         #expect(deposit.clinic == TestClinic.policy.clinicName)
         // Cash: exactly the session's 'deposit' split, by denomination, valued by the clinic's denominations.
@@ -97,8 +98,8 @@ extension StoreFixture {
         let jane = sales[1]
         let check = try #require(deposit.checks.first)
         #expect(deposit.checks.count == 1)
-        #expect(check.payment == jane.payments[0].number && check.invoice == jane.number && check.client == "OWNER")
-        #expect(check.session == z.session && check.takenAt == jane.payments[0].at)
+        #expect(check.payment == jane.payments[0].number && check.invoice == jane.number)
+        #expect(check.session == z.session)
         #expect(check.number == "2001" && check.payer == "Jane Doe" && check.bank == "First Bank")
         #expect(check.amount == .dollars("62.00"))
         #expect(deposit.checkTotal == .dollars("62.00"))
@@ -178,7 +179,7 @@ extension StoreFixture {
         _ = try await f.checkout("OWNER", [f.line("REX", "EXAM")], payments: [f.cash(.dollars("62.00"))])
         let z3 = try await f.closeEven(checks: [], counter: f.csr, verifier: f.csr2)
         let second = try await f.prepareDeposit([z3.session])
-        #expect(second.id == "D-20250304-02" && second.sequence == 2)
+        #expect(second.id == "D-20250304-02")
         #expect(second.cashCount == z3.deposit)
         let day = try await f.store.depositDay(f.today, viewer: f.mgr)
         #expect(day.deposits.map(\.id) == ["D-20250304-01", "D-20250304-02"])

@@ -45,7 +45,7 @@ struct DepositCommand: AsyncParsableCommand {
                 note: note,
                 commandID: id
             )
-            let slip = DepositReports.slip(deposit)
+            let slip = deposit
             if format == .json {
                 print(try Output.json(slip))
             } else {
@@ -63,7 +63,7 @@ struct DepositCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let slip = DepositReports.slip(try await store.deposit(id: deposit, viewer: try await signIn.signIn(store)))
+            let slip = try await store.deposit(id: deposit, viewer: try await signIn.signIn(store))
             switch format {
             case .text: print(slip.text(calendar: try await store.policy().calendar()), terminator: "")
             case .json: print(try Output.json(slip))
@@ -130,7 +130,7 @@ struct BatchCommand: AsyncParsableCommand {
                 reportedNet: net,
                 commandID: id
             )
-            let closed = batches.map(DepositReports.batch)
+            let closed = batches
             if format == .json {
                 print(try Output.json(closed))
                 return
@@ -150,9 +150,7 @@ struct BatchCommand: AsyncParsableCommand {
 
         func execute() async throws {
             let store = try database.openStore()
-            let closed = DepositReports.batch(
-                try await store.cardBatch(id: batch, viewer: try await signIn.signIn(store))
-            )
+            let closed = try await store.cardBatch(id: batch, viewer: try await signIn.signIn(store))
             if format == .json {
                 print(try Output.json(closed))
             } else {
@@ -176,7 +174,7 @@ extension ReportCommand {
             let store = try database.openStore()
             let viewer = try await signIn.signIn(store)
             let day = try await DepositReports.day(date, store)
-            let report = DepositReports.report(try await store.depositDay(day, viewer: viewer))
+            let report = try await store.depositDay(day, viewer: viewer)
             switch format {
             case .text: print(report.text(calendar: try await store.policy().calendar()), terminator: "")
             case .csv: print(report.csv(), terminator: "")

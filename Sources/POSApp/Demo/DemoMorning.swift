@@ -591,10 +591,10 @@ final class DemoMorning {
         )
         _ = try await store.closeCardBatches(commandID: nextID("batch-close"), by: who(.manager))
         print("")
-        print(DepositReports.slipText(deposit, calendar: calendar), terminator: "")
+        print(deposit.text(calendar: calendar), terminator: "")
         print("")
         let batches = try await store.cardBatchDay(deposit.businessDate, viewer: who(.manager))
-        print(DepositReports.batchesText(batches, calendar: calendar), terminator: "")
+        print(batches.text(calendar: calendar), terminator: "")
     }
 
     /// The next whole $20 above an amount: what a client hands over in bills.

@@ -240,3 +240,10 @@ public struct DepositSlip: Hashable, Sendable, Codable {
         return out.joined(separator: "\n") + "\n"
     }
 }
+
+extension DepositSlip {
+    /// The cash by denomination code.
+    public var cashCount: CashCount {
+        CashCount(Dictionary(cash.map { ($0.denomination, $0.quantity) }, uniquingKeysWith: +))
+    }
+}

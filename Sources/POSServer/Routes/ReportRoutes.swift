@@ -20,7 +20,7 @@ extension APIServer {
             "The day's deposit slips and the drawers still waiting (?date=)"
         ) { call in
             let day = try await call.day()
-            return try Reply.json(DepositReports.report(try await call.store.depositDay(day, viewer: try call.clerk)))
+            return try Reply.json(try await call.store.depositDay(day, viewer: try call.clerk))
         },
         Route(
             .get,
@@ -62,7 +62,7 @@ extension APIServer {
                 note: body.note,
                 commandID: call.commandID
             )
-            return try Reply.json(DepositReports.slip(deposit), status: .created)
+            return try Reply.json(deposit, status: .created)
         },
         Route(
             .get,
@@ -71,7 +71,7 @@ extension APIServer {
             "A recorded deposit's slip"
         ) { call in
             let record = try await call.store.deposit(id: call.context.text("id"), viewer: try call.clerk)
-            return try Reply.json(DepositReports.slip(record))
+            return try Reply.json(record)
         },
         Route(
             .post,
@@ -86,12 +86,12 @@ extension APIServer {
                 reportedNet: body.reportedNet,
                 commandID: call.commandID
             )
-            return try Reply.json(batches.map(DepositReports.batch))
+            return try Reply.json(batches)
         },
         Route(.get, "/api/batches/{id}", .signedIn(anyOf: [.handleDrawer, .viewReports]), "A closed card batch") {
             call in
             let record = try await call.store.cardBatch(id: call.context.text("id"), viewer: try call.clerk)
-            return try Reply.json(DepositReports.batch(record))
+            return try Reply.json(record)
         },
         Route(.get, "/api/journal/verify", .signedIn(anyOf: [.verifyJournal]), "Recompute the journal's hash chain") {
             call in

@@ -233,7 +233,7 @@ extension Operations {
     // MARK: - Deposits, batches, matching
 
     /// Makes up the bank deposit from closed drawer sessions (every one waiting when `sessions` is nil).
-    public func prepareDeposit(sessions: [Int64]?, note: String?, commandID: String) async throws -> DepositRecord {
+    public func prepareDeposit(sessions: [Int64]?, note: String?, commandID: String) async throws -> DepositSlip {
         try await store.prepareDeposit(sessions: sessions, note: note, commandID: commandID, by: clerk)
     }
 
@@ -243,7 +243,7 @@ extension Operations {
         reference: String?,
         reportedNet: Money?,
         commandID: String
-    ) async throws -> [CardBatchRecord] {
+    ) async throws -> [CardBatch] {
         guard let terminal else {
             guard reference == nil, reportedNet == nil else {
                 throw POSError.invalid(

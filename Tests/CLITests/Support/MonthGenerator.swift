@@ -87,13 +87,13 @@ struct MonthPlan: Sendable {
 
 /// What the Store recorded: the closed batches (with their payments) and the refunds rung on later days.
 struct GeneratedTakings: Sendable {
-    var batches: [CardBatchRecord]
+    var batches: [CardBatch]
     /// Refund payment number → the sale it returns (rung on a later day, so it falls in a later batch).
     var laterRefunds: [Int64: Int64]
-    var disputedSale: CardBatchRecord.Payment
-    var unsettledSale: CardBatchRecord.Payment
+    var disputedSale: CardBatch.Payment
+    var unsettledSale: CardBatch.Payment
 
-    var payments: [CardBatchRecord.Payment] { batches.flatMap(\.payments) }
+    var payments: [CardBatch.Payment] { batches.flatMap(\.payments) }
 }
 
 /// A card sale as the checkout answered it, before any batch holds it.
@@ -135,7 +135,7 @@ struct TakingsGenerator {
 
     mutating func run() async throws -> GeneratedTakings {
         let catalog = try await store.catalog().filter(\.active)
-        var batches: [CardBatchRecord] = []
+        var batches: [CardBatch] = []
         var refundable: [TakenSale] = []
         var refunded: Set<Int64> = []
         var laterRefunds: [Int64: Int64] = [:]
@@ -202,7 +202,7 @@ struct TakingsGenerator {
             batches += try await store.closeCardBatches(commandID: "month-close-\(day)", by: manager)
         }
         // The Store's own record of each batch (the payments as it keeps them).
-        var stored: [CardBatchRecord] = []
+        var stored: [CardBatch] = []
         for batch in batches { stored.append(try await store.cardBatch(id: batch.id, viewer: manager)) }
         let payments = stored.flatMap(\.payments)
         guard let disputed = payments.first(where: { $0.number == disputed }),
@@ -386,7 +386,7 @@ struct PlantedFiles: Sendable {
     var twinsWithIDs: [PlantedPayout]
     /// The batch stream that settles for less, and the payment missing from the file.
     var unsettledBatch: String
-    var unsettledPayment: CardBatchRecord.Payment
+    var unsettledPayment: CardBatch.Payment
 
     var entries: [PlantedEntry] { payouts.flatMap(\.entries) }
 }
@@ -418,7 +418,7 @@ struct SettlementWriter {
     mutating func write() throws -> PlantedFiles {
         let days = plan.days
         let day = { (index: Int) in days[index] }
-        func batch(_ terminal: String, _ index: Int) throws -> CardBatchRecord {
+        func batch(_ terminal: String, _ index: Int) throws -> CardBatch {
             guard let found = takings.batches.first(where: { $0.terminal == terminal && $0.businessDate == day(index) })
             else { throw HarnessError("no \(terminal) batch on \(day(index))") }
             return found
