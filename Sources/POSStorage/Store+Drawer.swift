@@ -287,6 +287,7 @@ extension Store {
                 payments: try Self.drawerPayments(session.id, db),
                 denominations: policy.denominations
             )
+            // safe: the event was appended in this same transaction
             return results.first { $0.sequence == sequence }!
         }
     }
@@ -440,6 +441,7 @@ extension Store {
             }
             try DrawerRules.requireState(session.state, is: .ended, drawer: clerk.terminal, action: "close")
             let events = try Self.drawerEvents(session.id, db)
+            // safe: a session waiting for verification has a close count
             let finalCount = events.last { $0.kind == .closeCount || $0.kind == .recount }!
             let counted = finalCount.count ?? CashCount()
             let result = DrawerLedger.countResults(
@@ -447,6 +449,7 @@ extension Store {
                 payments: try Self.drawerPayments(session.id, db),
                 denominations: policy.denominations
             )
+            // safe: every count event has its result
             .first { $0.sequence == finalCount.sequence }!
             // Whoever counted (the close count or the recount) cannot also be the second pair of eyes.
             let counters = Set(events.filter { $0.kind == .closeCount || $0.kind == .recount }.map(\.employee))
@@ -660,6 +663,7 @@ extension Store {
                             zNumber: row["zNumber"],
                             kind: result.kind,
                             cashier: result.cashier,
+                            // safe: every result comes from one of these events
                             atMillis: events.first { $0.sequence == result.sequence }!.atMillis,
                             counted: result.counted,
                             expected: result.expected
@@ -838,6 +842,7 @@ extension Store {
         let events = try drawerEvents(session, db)
         let payments = try drawerPayments(session, db)
         let result = DrawerLedger.countResults(events: events, payments: payments, denominations: policy.denominations)
+            // safe: every count event has its result
             .first { $0.sequence == sequence }!
         let report = try drawerReport(session: session, viewer: nil, db)
         return DrawerCloseResult(

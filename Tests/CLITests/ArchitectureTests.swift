@@ -104,11 +104,12 @@ struct ArchitectureTests {
             let m = #"n! \#(o!)"#
             let p = try! q()
             let r = s as! T
+            let w = x.first { $0 }!
             let u = """
                 v!
                 """
             """##
-        #expect(ForceUnwraps.lines(in: text) == [1, 5, 6, 7, 8])
+        #expect(ForceUnwraps.lines(in: text) == [1, 5, 6, 7, 8, 9])
     }
 }
 
@@ -202,6 +203,7 @@ enum ForceUnwraps {
                         || (before >= UInt8(ascii: "A") && before <= UInt8(ascii: "Z"))
                         || (before >= UInt8(ascii: "0") && before <= UInt8(ascii: "9"))
                         || before == UInt8(ascii: "_") || before == UInt8(ascii: ")") || before == UInt8(ascii: "]")
+                        || before == UInt8(ascii: "}")
                     if postfix, found.last != line { found.append(line) }
                 }
                 index += 1

@@ -28,6 +28,7 @@ final class DemoMorning {
         self.calendar = calendar
     }
 
+    // safe: the demo's own constants
     func pin(_ id: String) -> String { DemoData.employees.first { $0.employee.id == id }!.pin }
 
     func nextID(_ label: String) -> String {
@@ -42,6 +43,7 @@ final class DemoMorning {
     }
 
     func setUp() async throws {
+        // safe: the demo's own constants
         let manager = DemoData.employees.first { $0.employee.role == .manager }!
         _ = try await store.setup(
             policy: ClinicPolicy(clinicName: DemoData.clinicName, timeZone: DemoData.timeZone),
@@ -81,6 +83,7 @@ final class DemoMorning {
         staff.values.filter { $0.employee.role == role }.sorted { $0.employee.id < $1.employee.id }[index]
     }
 
+    // safe: the demo's own constants
     func patients(of client: String) -> [Patient] { DemoData.clients.first { $0.client.id == client }!.patients }
 
     func approval(_ reason: String) -> ApprovalRequest {
@@ -393,7 +396,9 @@ final class DemoMorning {
         let foodBuyer = try await store.invoice(4)
         clock.advance(minutes: 5)
         if let checkPayment = foodBuyer.payments.first(where: { $0.tender == .check }) {
+            // safe: the demo's own constants
             let diet = DemoData.catalog.first { $0.code == "DIET-KD-8LB" }!
+            // safe: the demo's own constants
             let taxRate = DemoData.taxCategories.first { $0.code == diet.taxCategory }!.ratePPM
             let returned =
                 diet.unitPrice
