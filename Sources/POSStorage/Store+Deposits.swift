@@ -22,18 +22,7 @@ extension Store {
     ) async throws -> DepositSlip {
         try clerk.require(.prepareDeposits)
         if let note { try Identifier.validateText(note, field: "note") }
-        if let sessions {
-            guard !sessions.isEmpty else {
-                throw POSError.invalid(field: "sessions", reason: "name at least one", code: "deposit.noSessions")
-            }
-            guard Set(sessions).count == sessions.count else {
-                throw POSError.invalid(
-                    field: "sessions",
-                    reason: "a session is named twice",
-                    code: "deposit.sessionTwice"
-                )
-            }
-        }
+        try DepositPlan.checkNamed(sessions)
         let at = now()
         struct Request: Encodable, Sendable {
             var sessions: [Int64]?
@@ -59,43 +48,28 @@ extension Store {
                     )
                 }
             }
-            var cash = CashCount()
-            var checks: [PaymentRecord] = []
-            for session in chosen {
-                let content = try Self.depositContent(session: session, db)
-                cash = cash + content.cash
-                checks += content.checks
-            }
-            var lines: [(code: String, quantity: Int64, amount: Money)] = []
-            for (code, quantity) in cash.quantities.sorted(by: { $0.key < $1.key }) {
-                guard let denomination = policy.drawer.denominations.first(where: { $0.code == code }) else {
-                    throw POSError.conflict(
-                        "denomination \(code) of the sessions' deposit is no longer in the clinic's settings",
-                        code: "deposit.unknownDenomination"
+            // The rules are DepositPlan's; here the sessions' contents are loaded and the plan is posted.
+            let plan = try DepositPlan.plan(
+                try chosen.map { session in
+                    let content = try Self.depositContent(session: session, db)
+                    return DepositPlan.SessionContent(
+                        session: session,
+                        cash: content.cash,
+                        checks: content.checks.map { DepositPlan.Check(payment: $0.number, amount: $0.amount) }
                     )
-                }
-                lines.append((code, quantity, Money(minorUnits: denomination.value.minorUnits * quantity)))
-            }
-            let cashTotal = lines.map(\.amount).sum()
-            let checkTotal = checks.map(\.amount).sum()
-            guard (cashTotal + checkTotal).isPositive else {
-                throw POSError.conflict(
-                    "nothing to deposit: session\(chosen.count == 1 ? "" : "s") "
-                        + "\(chosen.map(String.init).joined(separator: ", ")) sent no cash or check to the bank",
-                    code: "deposit.nothingToDeposit"
-                )
-            }
+                },
+                denominations: policy.drawer.denominations
+            )
             let day = try policy.calendar().businessDate(atMillis: at)
-            let sequence =
-                (try Int.fetchOne(
+            let sequence = try DepositPlan.sequence(
+                after: try Int.fetchOne(
                     cached: db,
                     sql: "SELECT MAX(sequence) FROM deposit WHERE businessDate = ?",
                     arguments: [day.text]
-                ) ?? 0) + 1
-            guard sequence <= 99 else {
-                throw POSError.conflict("99 deposits were already made up on \(day)", code: "deposit.dayFull")
-            }
-            let id = Self.depositID(day, sequence)
+                ),
+                on: day
+            )
+            let id = DepositPlan.id(on: day, sequence: sequence)
             try db.executeCached(
                 sql: """
                     INSERT INTO deposit (id, businessDate, sequence, status, preparedBy, terminal, preparedAt, cashTotal,
@@ -103,26 +77,26 @@ extension Store {
                     VALUES (?, ?, ?, 'preparing', ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    id, day.text, sequence, clerk.employee.id, clerk.terminal, at, cashTotal.minorUnits,
-                    checkTotal.minorUnits, (cashTotal + checkTotal).minorUnits, note,
+                    id, day.text, sequence, clerk.employee.id, clerk.terminal, at, plan.cashTotal.minorUnits,
+                    plan.checkTotal.minorUnits, plan.total.minorUnits, note,
                 ]
             )
-            for session in chosen {
+            for session in plan.sessions {
                 try db.executeCached(
                     sql: "INSERT INTO depositSession (session, deposit) VALUES (?, ?)",
                     arguments: [session, id]
                 )
             }
-            for line in lines {
+            for line in plan.lines {
                 try db.executeCached(
                     sql: "INSERT INTO depositCash (deposit, denomination, quantity, amount) VALUES (?, ?, ?, ?)",
-                    arguments: [id, line.code, line.quantity, line.amount.minorUnits]
+                    arguments: [id, line.denomination, line.quantity, line.amount.minorUnits]
                 )
             }
-            for check in checks {
+            for content in plan.checks {
                 try db.executeCached(
                     sql: "INSERT INTO depositCheck (payment, deposit, amount) VALUES (?, ?, ?)",
-                    arguments: [check.number, id, check.amount.minorUnits]
+                    arguments: [content.payment, id, content.amount.minorUnits]
                 )
             }
             try db.executeCached(sql: "UPDATE deposit SET status = 'recorded' WHERE id = ?", arguments: [id])
@@ -144,12 +118,12 @@ extension Store {
                 at: at,
                 payload: Entry(
                     id: id,
-                    sessions: chosen,
-                    cash: cash,
-                    checks: checks.map(\.number),
-                    cashTotal: cashTotal,
-                    checkTotal: checkTotal,
-                    total: cashTotal + checkTotal,
+                    sessions: plan.sessions,
+                    cash: plan.cash,
+                    checks: plan.checks.map(\.payment),
+                    cashTotal: plan.cashTotal,
+                    checkTotal: plan.checkTotal,
+                    total: plan.total,
                     note: note
                 )
             )
@@ -202,10 +176,6 @@ extension Store {
     }
 
     // MARK: - Inside transactions
-
-    static func depositID(_ day: BusinessDate, _ sequence: Int) -> String {
-        "D-\(day.compact)-\(sequence < 10 ? "0" : "")\(sequence)"
-    }
 
     static func requireReportReader(_ viewer: Operator, action: String) throws {
         guard viewer.employee.role.may(.handleDrawer) || viewer.employee.role.may(.viewReports) else {
