@@ -76,22 +76,17 @@ extension Operations {
             calendar: calendar,
             progress: file.progress
         )
-        let digest = SHA256.hexDigest(file.data)
-        let commandID = file.commandID ?? "import-settlement-" + String(digest.prefix(40))
-        let replay = try await store.commandExists(commandID)
-        file.storing?(parsed.lines.count)
-        let result = try await store.importSettlement(
-            parsed.lines,
-            from: Store.ImportSource(name: file.name, digest: digest, format: format.rawValue),
-            commandID: commandID,
-            by: clerk
-        )
-        return ImportOutcome(
-            result: result,
-            replay: replay,
-            warnings: parsed.warnings,
-            payouts: ImportTotals.payouts(parsed.lines)
-        )
+        return try await storing(file, kind: "settlement", format: format.rawValue, lines: parsed.lines.count) {
+            source,
+            commandID in
+            let result = try await store.importSettlement(parsed.lines, from: source, commandID: commandID, by: clerk)
+            return ImportOutcome(
+                result: result,
+                replay: false,
+                warnings: parsed.warnings,
+                payouts: ImportTotals.payouts(parsed.lines)
+            )
+        }
     }
 
     /// Imports a bank statement: the whole file or nothing.
@@ -106,22 +101,39 @@ extension Operations {
             mapping: file.mapping,
             progress: file.progress
         )
+        return try await storing(file, kind: "bank", format: format.rawValue, lines: parsed.lines.count) {
+            source,
+            commandID in
+            let result = try await store.importBankStatement(
+                parsed.lines,
+                from: source,
+                commandID: commandID,
+                by: clerk
+            )
+            return ImportOutcome(
+                result: result,
+                replay: false,
+                warnings: parsed.warnings,
+                accounts: ImportTotals.accounts(parsed.lines)
+            )
+        }
+    }
+
+    /// Stores a read file under its command id (derived from its contents unless given), noting a replay.
+    private func storing(
+        _ file: ImportFile,
+        kind: String,
+        format: String,
+        lines: Int,
+        _ store: (Store.ImportSource, String) async throws -> ImportOutcome
+    ) async throws -> ImportOutcome {
         let digest = SHA256.hexDigest(file.data)
-        let commandID = file.commandID ?? "import-bank-" + String(digest.prefix(40))
-        let replay = try await store.commandExists(commandID)
-        file.storing?(parsed.lines.count)
-        let result = try await store.importBankStatement(
-            parsed.lines,
-            from: Store.ImportSource(name: file.name, digest: digest, format: format.rawValue),
-            commandID: commandID,
-            by: clerk
-        )
-        return ImportOutcome(
-            result: result,
-            replay: replay,
-            warnings: parsed.warnings,
-            accounts: ImportTotals.accounts(parsed.lines)
-        )
+        let commandID = file.commandID ?? "import-\(kind)-" + String(digest.prefix(40))
+        let replay = try await self.store.commandExists(commandID)
+        file.storing?(lines)
+        var outcome = try await store(Store.ImportSource(name: file.name, digest: digest, format: format), commandID)
+        outcome.replay = replay
+        return outcome
     }
 
     static func settlementFormat(_ file: ImportFile) throws -> SettlementFormat {
