@@ -52,5 +52,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The desk's client search among N generated clients (default 20,000): key=value lines with timings.
+        .executableTarget(
+            name: "ClientSearch",
+            dependencies: [
+                "CheckoutFixture",
+                .product(name: "POSCore", package: "VetPOS"),
+                .product(name: "POSStorage", package: "VetPOS"),
+                .product(name: "POSTestSupport", package: "VetPOS"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import POSCore
 
@@ -87,6 +88,45 @@ extension Store {
         try await read { db in
             guard let record = try Self.clientRecord(id, db) else { throw POSError.notFound(what: "client", id: id) }
             return record
+        }
+    }
+
+    /// The most clients one search returns.
+    public static let maximumSearchResults = 50
+
+    /// Clients found by what a person at the desk types: part of the name, the phone number (digits alone match
+    /// however it was written), the client id or a pet's name. An exact id or phone comes first, then names that start
+    /// with the text, then the rest, by name; at most `limit` (1–50).
+    public func searchClients(_ text: String, limit: Int = 20) async throws -> [ClientRecord] {
+        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else { return [] }
+        guard query.count <= 100 else {
+            throw POSError.invalid(field: "q", reason: "at most 100 characters", code: "clientSearch.tooLong")
+        }
+        let count = min(max(limit, 1), Self.maximumSearchResults)
+        // LIKE with the user's %, _ and \ taken literally.
+        let escaped = query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        let digits = query.filter(\.isNumber)
+        let phone = digits.count >= 3 && query.allSatisfy { $0.isNumber || " -().+".contains($0) } ? digits : ""
+        return try await read { db in
+            try String.fetchAll(
+                cached: db,
+                sql: """
+                    SELECT c.id FROM client c
+                    WHERE c.name LIKE '%' || :text || '%' ESCAPE '\\' OR c.id LIKE '%' || :text || '%' ESCAPE '\\'
+                       OR (:phone <> '' AND replace(replace(replace(replace(replace(c.phone, '-', ''), ' ', ''), '(', ''),
+                           ')', ''), '+', '') LIKE '%' || :phone || '%')
+                       OR EXISTS (SELECT 1 FROM patient p WHERE p.clientId = c.id
+                                  AND p.name LIKE '%' || :text || '%' ESCAPE '\\')
+                    ORDER BY (c.id = :exact COLLATE NOCASE) DESC,
+                             (:phone <> '' AND replace(replace(replace(replace(replace(c.phone, '-', ''), ' ', ''), '(',
+                                 ''), ')', ''), '+', '') = :phone) DESC,
+                             (c.name LIKE :text || '%' ESCAPE '\\') DESC, c.name, c.id
+                    LIMIT :limit
+                    """,
+                arguments: ["text": escaped, "phone": phone, "exact": query, "limit": count]
+            ).compactMap { try Self.clientRecord($0, db) }
         }
     }
 

@@ -4,7 +4,7 @@ than due, finishes and prints. The posted total is computed from the clinic's ca
 tax; the API then holds the invoice as posted and paid with those two payments."""
 import uuid
 
-from vetpos_browser import URL, add_line, api, browser, check_in, money, passed, shot, sign_in, token
+from vetpos_browser import URL, add_line, api, browser, check_in, find_client, money, passed, shot, sign_in, token
 
 desk_token = None
 CARD, CASH = 40_00, 50_00
@@ -43,9 +43,10 @@ with browser() as context:
     status, body = api("POST", "/api/drawer/open", desk_token, {"count": {"20": 5, "10": 5}}, key=str(uuid.uuid4()))
     assert status == 201, (status, body)
 
-    page.select_option("#client", "OWNER")
+    find_client(page, "rex", "OWNER", screen="a-1-desk-search")
+    assert page.input_value("#checkin-pet") == "REX", "found by the pet's name: that pet"
     shot(page, "a-1-desk")
-    number = check_in(page, "OWNER", "REX", "EXAM")
+    number = check_in(page, "Olive", "OWNER", "REX", "EXAM")
     page.locator('[data-pet="REX"]', has_text=exam["name"]).wait_for()
     add_line(page, "MIA", "rabies")
     page.locator('[data-pet="MIA"]', has_text=rabies["name"]).wait_for()

@@ -10,7 +10,7 @@ wrong_pin = "0000" if manager_pin != "0000" else "1111"
 with browser() as context:
     page = context.new_page()
     sign_in(page, "CSR", "FRONT-2")
-    number = check_in(page, "STAFF", "BUDDY", "EXAM")
+    number = check_in(page, "Buddy", "STAFF", "BUDDY", "EXAM")
     page.locator('[data-pet="BUDDY"]', has_text="Wellness exam").wait_for()
     shot(page, "b-1-invoice-line")
 

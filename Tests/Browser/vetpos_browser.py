@@ -66,11 +66,24 @@ def sign_in(page, role, terminal, screen=None):
     return employee
 
 
-def check_in(page, client, pet, item):
-    """On the desk: the client, the pet and the first line's item; opens the invoice and returns its number."""
-    page.select_option("#client", client)
+def find_client(page, search, client, screen=None):
+    """On the desk: types `search` (part of a name, a phone, a pet's name) and takes the first client found with
+    Enter, as a CSR does; checks it is `client`."""
+    page.fill("#client-search", search)
+    page.locator("#client-results li[role=option]").first.wait_for()
+    if screen:
+        shot(page, screen)
+    page.press("#client-search", "Enter")
+    page.wait_for_function(f"document.getElementById('client').value === {client!r}")
+
+
+def check_in(page, search, client, pet, item=None):
+    """On the desk: finds the client by `search`, picks the pet and (when given) the first line's item; opens the
+    invoice and returns its number."""
+    find_client(page, search, client)
     page.select_option("#checkin-pet", pet)
-    page.fill("#checkin-item", item)
+    if item:
+        page.fill("#checkin-item", item)
     page.click("#new-invoice")
     page.wait_for_url(re.compile(r".*/invoices/[0-9]+$"))
     return int(page.url.rsplit("/", 1)[1])

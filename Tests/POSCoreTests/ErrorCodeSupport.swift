@@ -18,3 +18,25 @@ func expectCode<Result>(
         Issue.record("expected a POSError with code \(code), got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+/// Codes derived from a field keep only the field's own names: never an index, a line number, a file name or a key
+/// the input chose.
+@Suite struct DerivedErrorCodeTests {
+    @Test(arguments: [
+        ("payments[1].idNumber", "payments.idNumber.invalid"),
+        ("catalog.csv line 14, price", "price.invalid"),
+        ("--date", "date.invalid"),
+        ("query from", "query.from.invalid"),
+        ("test.csv line 3", "file.invalid"),
+        ("body, cardSlips.PAX-1", "cardSlips.invalid"),
+        ("body, cardSlips.iË;ºUÆ.ó4", "cardSlips.invalid"),
+        ("count.è", "count.invalid"),
+        ("", "input.invalid"),
+        ("Ωμέγα", "input.invalid"),
+    ])
+    func codeOf(_ field: String, _ code: String) {
+        let error = POSError.invalid(field: field, reason: "x")
+        #expect(error.code == code)
+        #expect(error.code.wholeMatch(of: /[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+/) != nil)
+    }
+}

@@ -71,7 +71,7 @@ public enum POSError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `lines[2].item` → `lines.item.invalid`; `catalog.csv line 14, price` → `price.invalid`; `--date` →
-    /// `date.invalid`; `query from` → `query.from.invalid`. Indexes, line numbers and file names are left out so that the
+    /// `date.invalid`; `query from` → `query.from.invalid`; `body, cardSlips.PAX-1` → `cardSlips.invalid`. Indexes, line numbers and file names are left out so that the
     /// code is the same wherever the input comes from.
     static func code(forField field: String, _ suffix: String) -> String {
         // A located field (`file line 3, amount`): the part after the place.
@@ -97,13 +97,16 @@ public enum POSError: Error, Equatable, Sendable, CustomStringConvertible {
         if words.count >= 2, words[words.count - 2] == "line", words.last?.allSatisfy(\.isNumber) == true {
             words = ["file"]
         }
-        words = words.filter { !$0.allSatisfy(\.isNumber) }
-        guard !words.isEmpty else { return "input.\(suffix)" }
-        let parts = words.prefix(4).map { word -> String in
-            guard let first = word.first else { return word }
-            return first.lowercased() + word.dropFirst()
+        // Only names of fields (lower camel case, ASCII): a key the input chose (a terminal `PAX-1`, a denomination, any
+        // text) never becomes part of a code.
+        words = words.filter { word in
+            guard let first = word.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+            return word.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+            }
         }
-        return (parts + [suffix]).joined(separator: ".")
+        guard !words.isEmpty else { return "input.\(suffix)" }
+        return (words.prefix(4) + [suffix]).joined(separator: ".")
     }
 }
 

@@ -8,8 +8,34 @@ import POSStorage
 /// Clients (owners) and their pets, as the desk looks them up and adds them at check-in; the clinic's settings.
 extension APIServer {
     static let clientRoutes: [Route] = [
-        Route(.get, "/api/clients", .signedIn(anyOf: []), "Every client with pets and account balance") { call in
-            try Reply.json(try await call.store.clients())
+        Route(
+            .get,
+            "/api/clients",
+            .signedIn(anyOf: []),
+            "The clients found by name, phone, id or pet name (?q=), or every client; with pets and account balance"
+        ) { call in
+            guard let text = call.request.query("q") else {
+                if call.request.query("limit") != nil {
+                    throw POSError.invalid(field: "query limit", reason: "goes with q", code: "clientSearch.limitAlone")
+                }
+                return try Reply.json(try await call.store.clients())
+            }
+            var limit = 20
+            if let given = call.request.query("limit") {
+                guard let number = Int(given), (1...Store.maximumSearchResults).contains(number) else {
+                    throw POSError.invalid(
+                        field: "query limit",
+                        reason: "'\(given.prefix(20))' is not a number from 1 to \(Store.maximumSearchResults)",
+                        code: "clientSearch.limit"
+                    )
+                }
+                limit = number
+            }
+            do {
+                return try Reply.json(try await call.store.searchClients(text, limit: limit))
+            } catch let error as POSError {
+                throw error.located(at: "query")
+            }
         },
         Route(.get, "/api/clients/{id}", .signedIn(anyOf: []), "A client, their pets and account balance") { call in
             try Reply.json(try await call.store.client(call.context.text("id")))

@@ -16,6 +16,8 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
     var description: String { markup }
 
     static let empty: HTML = ""
+    /// ` selected`, for an `<option>`.
+    static let selected: HTML = " selected"
 
     /// `text` with `& < > " '` escaped, for element content and quoted attribute values alike.
     static func escape(_ text: String) -> String {

@@ -41,7 +41,6 @@ enum SignInPage {
 enum DeskPage {
     static func render(_ store: Store, _ session: Sessions.Session?) async throws -> HTML {
         let invoices = try await store.openInvoices()
-        let clients = try await store.clients()
         let rows = invoices.map { invoice -> HTML in
             let pets = invoice.pets.map(\.name).joined(separator: ", ")
             return """
@@ -57,21 +56,13 @@ enum DeskPage {
             rows.isEmpty
             ? "<p class=\"muted\" id=\"no-open-invoices\">No open invoices.</p>"
             : "<table><thead><tr><th>Invoice</th><th>Client</th><th>Pets</th><th>Terminal</th><th>Total</th><th></th></tr></thead><tbody>\(rows)</tbody></table>"
-        let choices = clients.map { record in
-            (value: record.client.id, label: "\(record.client.name) (\(record.client.id))")
-        }
-        let pets = clients.flatMap { record in
-            record.patients.map { patient -> HTML in
-                """
-                <option value="\(patient.id)" data-client="\(record.client.id)">\(patient.name) (\(patient.species))</option>
-                """
-            }
-        }
         let items = try await store.catalog().filter(\.active).map { item -> HTML in
             "<option value=\"\(item.code)\">\(item.name)</option>"
         }
-        let providers = try await store.employees().filter(\.active).map {
-            (value: $0.id, label: "\($0.name) (\($0.id))")
+        // Veterinarians first: a visit's first line is the doctor's, whoever rings it up.
+        let staff = try await store.employees().filter(\.active)
+        let providers = (staff.filter { $0.role == .veterinarian } + staff.filter { $0.role != .veterinarian }).map {
+            (value: $0.id, label: "\($0.name) (\($0.role.rawValue))")
         }
         return Layout.page(
             "Desk",
@@ -88,18 +79,20 @@ enum DeskPage {
             <h2 id="checkin-title">Check in</h2>
             <form id="check-in-form" class="card" data-action="check-in" novalidate>
             <div class="form-error" role="alert" hidden></div>
-            <label for="client">Client</label>
-            <select id="client" name="client" required>
-            <option value="">Choose a client…</option>
-            \(HTML.options(choices))
-            </select>
+            <label for="client-search">Client</label>
+            <input id="client-search" name="client-search" type="search" role="combobox" aria-autocomplete="list" aria-expanded="false"
+             aria-controls="client-results" autocomplete="off" placeholder="Name, phone, pet or client id" autofocus>
+            <input id="client" name="client" type="hidden">
+            <ul id="client-results" class="results" role="listbox" aria-label="Clients found" hidden></ul>
+            <div id="client-card" class="client-card" aria-live="polite" hidden></div>
             <label for="checkin-pet">Pet</label>
-            <select id="checkin-pet" name="patient" required>\(pets)</select>
-            <label for="checkin-item">First line (item code)</label>
-            <input id="checkin-item" name="item" list="catalog-items" value="EXAM" autocapitalize="characters" required>
+            <select id="checkin-pet" name="patient" required disabled><option value="">Find the client first</option></select>
+            <label for="checkin-item">First line (optional)</label>
+            <input id="checkin-item" name="item" list="catalog-items" autocapitalize="characters"
+             placeholder="Item code, or leave empty">
             <datalist id="catalog-items">\(items)</datalist>
             <label for="checkin-provider">Provider</label>
-            <select id="checkin-provider" name="provider">\(HTML.options(providers, selected: session?.clerk.employee.id))</select>
+            <select id="checkin-provider" name="provider">\(HTML.options(providers))</select>
             <button id="new-invoice" type="submit" class="primary">Open invoice</button>
             </form>
             </section>

@@ -11,10 +11,17 @@ enum InvoicePage {
         let record = try await store.client(invoice.client)
         let employees = try await store.employees().filter(\.active)
         let open = invoice.status == .open
-        let pets = record.patients.map { (value: $0.id, label: "\($0.name) (\($0.species))") }
+        // Each pet remembers the provider of its last line; a pet without lines starts with the first veterinarian.
+        let veterinarian = employees.first { $0.role == .veterinarian }?.id ?? session?.clerk.employee.id ?? ""
+        let pets = record.patients.map { patient in
+            (
+                value: patient.id, label: "\(patient.name) (\(patient.species))",
+                provider: invoice.lines.last { $0.patient == patient.id }?.provider ?? veterinarian
+            )
+        }
         let lastPet = invoice.lines.last?.patient ?? record.patients.first?.id
-        let clerk = session?.clerk.employee.id
-        let providers = employees.map { (value: $0.id, label: "\($0.name) (\($0.id))") }
+        let providers = (employees.filter { $0.role == .veterinarian } + employees.filter { $0.role != .veterinarian })
+            .map { (value: $0.id, label: "\($0.name) (\($0.role.rawValue))") }
         let change = invoice.payments.map(\.change).sum()
         let content: HTML = """
             <h1>Invoice #\(invoice.number) · \(invoice.clientName) <span class="pill">\(invoice.status.rawValue)</span></h1>
@@ -22,7 +29,7 @@ enum InvoicePage {
             <section aria-labelledby="lines-title">
             <h2 id="lines-title">Lines</h2>
             <div id="lines">\(grouped(invoice))</div>
-            \(open ? addLineForm(pets: pets, selected: lastPet, providers: providers, clerk: clerk) : "")
+            \(open ? addLineForm(pets: pets, selected: lastPet, providers: providers) : "")
             </section>
             <section aria-labelledby="pay-title">
             <h2 id="pay-title">Total</h2>
@@ -37,7 +44,7 @@ enum InvoicePage {
             <p id="quote-status" class="notice short" role="status" hidden></p>
             \(discounts(invoice))
             \(payments(invoice))
-            \(open ? HTML(joining: [discountForm(record.patients.count), tenderForm]) : posted(invoice))
+            \(open ? HTML(joining: [tenderForm, discountForm(record.patients.count)]) : posted(invoice))
             </section>
             </div>
             \(approvalDialog)
@@ -77,25 +84,32 @@ enum InvoicePage {
     }
 
     static func addLineForm(
-        pets: [(value: String, label: String)],
+        pets: [(value: String, label: String, provider: String)],
         selected: String?,
-        providers: [(value: String, label: String)],
-        clerk: String?
+        providers: [(value: String, label: String)]
     ) -> HTML {
-        """
-        <form id="line-form" class="card" data-action="add-line" novalidate>
-        <div class="form-error" role="alert" hidden></div>
-        <div class="row">
-        <div><label for="pet">Pet</label><select id="pet" name="patient">\(HTML.options(pets, selected: selected))</select></div>
-        <div><label for="provider">Provider</label><select id="provider" name="provider">\(HTML.options(providers, selected: clerk))</select></div>
-        <div class="small"><label for="quantity">Qty</label><input id="quantity" name="quantity" value="1" inputmode="decimal"></div>
-        </div>
-        <label for="line-search">Search or scan</label>
-        <input id="line-search" name="item" autocomplete="off" placeholder="code, name or barcode — Enter to add">
-        <ul id="search-results" class="choices" aria-live="polite"></ul>
-        <button id="add-line" type="submit" class="primary">Add line</button>
-        </form>
-        """
+        let options = HTML(
+            joining: pets.map { pet in
+                """
+                <option value="\(pet.value)" data-provider="\(pet.provider)"\(pet.value == selected ? HTML.selected : HTML.empty)>\(pet.label)</option>
+                """
+            }
+        )
+        let provider = pets.first { $0.value == selected }?.provider
+        return """
+            <form id="line-form" class="card" data-action="add-line" novalidate>
+            <div class="form-error" role="alert" hidden></div>
+            <div class="row">
+            <div><label for="pet">Pet</label><select id="pet" name="patient">\(options)</select></div>
+            <div><label for="provider">Provider</label><select id="provider" name="provider">\(HTML.options(providers, selected: provider))</select></div>
+            <div class="small"><label for="quantity">Qty</label><input id="quantity" name="quantity" value="1" inputmode="decimal"></div>
+            </div>
+            <label for="line-search">Search or scan</label>
+            <input id="line-search" name="item" autocomplete="off" placeholder="code, name or barcode — Enter to add">
+            <ul id="search-results" class="choices" aria-live="polite"></ul>
+            <button id="add-line" type="submit" class="primary">Add line</button>
+            </form>
+            """
     }
 
     static func discountForm(_ petCount: Int) -> HTML {
@@ -134,6 +148,7 @@ enum InvoicePage {
         </select></div>
         <div><label for="tender-amount">Amount</label><input id="tender-amount" name="amount" inputmode="decimal"></div>
         </div>
+        <ul class="choices" id="quick-cash" aria-label="Quick amounts"></ul>
         <fieldset class="row card-fields" hidden>
         <legend>Card slip</legend>
         <div class="small"><label for="card-last4">Last 4</label><input id="card-last4" name="last4" inputmode="numeric" maxlength="4"></div>

@@ -3,7 +3,8 @@
 //
 // Stable element ids (the browser tests use them; keep them):
 //   sign-in   #employee #pin #terminal #sign-in
-//   desk      #new-invoice #client #checkin-pet #checkin-item #checkin-provider #open-invoices
+//   desk      #new-invoice #client-search #client-results #client-card #checkin-pet #checkin-item #checkin-provider
+//             #open-invoices
 //   invoice   #line-search #add-line #pet #provider #quantity #search-results #lines, [data-pet="PATIENT"] per pet
 //             #discount-kind #discount-percent #discount-amount #discount-scope #discount-line #discount-code
 //             #apply-discount #pending-discounts #subtotal #discount-total #tax-total #total #balance (discounted by
@@ -265,23 +266,91 @@ function setUpEvents() {
 function setUpDesk() {
   const form = document.getElementById("check-in-form");
   const client = document.getElementById("client");
+  const search = document.getElementById("client-search");
+  const results = document.getElementById("client-results");
+  const card = document.getElementById("client-card");
   const pet = document.getElementById("checkin-pet");
-  const showPets = () => {
-    let first = null;
-    for (const option of pet.options) {
-      option.hidden = option.dataset.client !== client.value;
-      if (!option.hidden && !first) first = option;
-    }
-    pet.value = first ? first.value : "";
+  let found = [];
+  let active = -1;
+  let asked = 0;
+  const close = () => { results.hidden = true; search.setAttribute("aria-expanded", "false"); active = -1; };
+  const highlight = (index) => {
+    active = index;
+    results.querySelectorAll("li").forEach((item, at) => item.setAttribute("aria-selected", at === index ? "true" : "false"));
   };
-  client.addEventListener("change", showPets);
-  showPets();
+  let searched = "";
+  const choose = (record) => {
+    searched = search.value.trim();
+    client.value = record.client.id;
+    search.value = record.client.name;
+    close();
+    pet.replaceChildren(...record.patients.map((patient) => new Option(patient.name + " (" + patient.species + ")", patient.id)));
+    pet.disabled = record.patients.length === 0;
+    if (!record.patients.length) pet.replaceChildren(new Option("No pets on file", ""));
+    // Found by a pet's name: that pet.
+    const typed = searched.toLowerCase();
+    const named = record.patients.find((patient) => typed && patient.name.toLowerCase().includes(typed));
+    if (named) pet.value = named.id;
+    const owes = money(record.accountBalance || "0") > 0;
+    card.replaceChildren();
+    const name = document.createElement("strong");
+    name.textContent = [record.client.name, record.client.phone].filter(Boolean).join(" · ");
+    const balance = document.createElement("span");
+    balance.className = owes ? "owes" : "muted";
+    balance.textContent = owes ? "Balance due $" + record.accountBalance : "No balance due";
+    card.append(name, document.createElement("br"), balance);
+    card.hidden = false;
+    pet.focus();
+  };
+  const show = (records) => {
+    found = records;
+    results.replaceChildren(...records.map((record, index) => {
+      const item = document.createElement("li");
+      item.setAttribute("role", "option");
+      item.id = "client-option-" + index;
+      const pets = record.patients.map((patient) => patient.name).join(", ");
+      item.textContent = [record.client.name, record.client.phone, pets].filter(Boolean).join(" · ");
+      item.addEventListener("mousedown", (event) => { event.preventDefault(); choose(record); });
+      return item;
+    }));
+    if (!records.length) {
+      const none = document.createElement("li");
+      none.className = "muted";
+      none.textContent = "No client matches; check the spelling or the number";
+      results.replaceChildren(none);
+    }
+    results.hidden = false;
+    search.setAttribute("aria-expanded", "true");
+    highlight(records.length ? 0 : -1);
+  };
+  let timer = null;
+  search.addEventListener("input", () => {
+    client.value = "";
+    card.hidden = true;
+    clearTimeout(timer);
+    const text = search.value.trim();
+    if (!text) return close();
+    timer = setTimeout(async () => {
+      const ticket = ++asked;
+      const reply = await api("GET", "/api/clients?limit=8&q=" + encodeURIComponent(text));
+      if (ticket === asked && reply.ok) show(reply.data); // an older answer never replaces a newer one
+    }, 120);
+  });
+  search.addEventListener("keydown", (event) => {
+    if (results.hidden) return;
+    if (event.key === "ArrowDown" && found.length) { event.preventDefault(); highlight((active + 1) % found.length); }
+    else if (event.key === "ArrowUp" && found.length) { event.preventDefault(); highlight((active - 1 + found.length) % found.length); }
+    else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(found[active]); }
+    else if (event.key === "Escape") close();
+  });
+  search.addEventListener("blur", () => setTimeout(close, 150));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(form, async () => {
-      if (!client.value) throw new Error("client: choose the client");
-      const line = { patient: value(form, "patient"), item: value(form, "item"), provider: value(form, "provider") };
-      const reply = await api("POST", "/api/invoices", { client: client.value, lines: [line] }, "check-in");
+      if (!client.value) throw new FieldError("client-search", "client: find the client and choose them from the list");
+      const item = value(form, "item");
+      const lines = item ? [{ patient: value(form, "patient"), item, provider: value(form, "provider") }] : [];
+      const reply = await api("POST", "/api/invoices", { client: client.value, lines }, "check-in");
       if (!reply.ok) fail(reply);
       go("/invoices/" + reply.data.number);
     });
@@ -425,6 +494,12 @@ function setUpInvoice() {
   }
   const lineForm = document.getElementById("line-form");
   if (!lineForm) return;
+  // Each pet keeps its own provider: the one of its last line, or the veterinarian.
+  const petSelect = document.getElementById("pet");
+  petSelect.addEventListener("change", () => {
+    const chosen = petSelect.selectedOptions[0];
+    if (chosen && chosen.dataset.provider) document.getElementById("provider").value = chosen.dataset.provider;
+  });
   discounts = pendingList("discounts");
   tenders = pendingList("tenders");
   renderPending();
@@ -499,8 +574,40 @@ function setUpInvoice() {
     event.preventDefault();
     run(tenderForm, async () => takeTender());
   });
+  // Quick amounts for cash: exact, then the next $5, $10, $20, $50 and $100 above what is left to pay.
+  const quick = document.getElementById("quick-cash");
+  const left = () => money(document.getElementById("balance").dataset.amount) - tenders.reduce((sum, entry) => sum + money(entry.amount), 0);
+  const showQuick = () => {
+    const due = left();
+    quick.replaceChildren();
+    if (kind.value !== "cash" || due <= 0) return;
+    const amounts = [due];
+    for (const step of [500, 1000, 2000, 5000, 10000]) {
+      const next = Math.ceil(due / step) * step;
+      if (!amounts.includes(next)) amounts.push(next);
+    }
+    for (const amount of amounts) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "quiet";
+      button.textContent = amount === due ? "Exact $" + (due / 100).toFixed(2) : "$" + (amount / 100).toFixed(2);
+      button.addEventListener("click", () => { document.getElementById("tender-amount").value = (amount / 100).toFixed(2); });
+      item.append(button);
+      quick.append(item);
+    }
+  };
+  kind.addEventListener("change", showQuick);
+  tenderForm.addEventListener("submit", () => setTimeout(showQuick, 0));
+  showQuick();
+  // Finish never assumes a payment: what the client pays is typed, tapped (a quick amount) or already in the list;
+  // only a charge to the client's account may take the whole balance by itself.
   document.getElementById("finish").addEventListener("click", () => run(tenderForm, async () => {
-    if (document.getElementById("tender-amount").value.trim() || tenders.length === 0) takeTender();
+    const typed = document.getElementById("tender-amount").value.trim();
+    if (typed || (tenders.length === 0 && kind.value === "account")) takeTender();
+    if (tenders.length === 0 && left() > 0) {
+      throw new FieldError("amount", "amount: nothing is tendered yet; enter what the client pays or tap a quick amount");
+    }
     await checkout();
   }));
 
