@@ -32,6 +32,9 @@ enum Schema {
         migrator.registerMigration("v8: PIN throttle and sessions") { db in
             try db.execute(sql: sessions)
         }
+        migrator.registerMigration("v9: cancelled open invoices") { db in
+            try db.execute(sql: cancellations)
+        }
         return migrator
     }
 

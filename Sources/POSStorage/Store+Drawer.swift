@@ -331,7 +331,8 @@ extension Store {
             let unfinished = try Int64.fetchAll(
                 cached: db,
                 sql:
-                    "SELECT number FROM invoice WHERE status = 'open' AND terminal = ? AND openedAt >= ? ORDER BY number",
+                    "SELECT number FROM invoice WHERE status = 'open' AND terminal = ? AND openedAt >= ? "
+                    + "AND number NOT IN (SELECT invoiceNumber FROM invoiceCancel) ORDER BY number",
                 arguments: [clerk.terminal, session.openedAt]
             )
             guard unfinished.isEmpty else {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import POSCore
 
@@ -81,6 +82,119 @@ extension Store {
                 subject: "invoice \(number)",
                 at: at,
                 payload: Request(invoice: number, lines: lines)
+            )
+            return try Self.invoiceView(number, db)
+        }
+    }
+
+    /// Takes a line off an open invoice (a service not done, a product handed back before checkout); the lines after it
+    /// move up one, so the invoice's lines stay numbered 1…n.
+    public func removeLine(
+        _ line: Int,
+        invoice number: Int64,
+        commandID: String,
+        by clerk: Operator
+    ) async throws
+        -> InvoiceView
+    {
+        try clerk.require(.addVisitLines)
+        struct Request: Encodable, Sendable {
+            var invoice: Int64
+            var line: Int
+        }
+        let at = now()
+        let request = Request(invoice: number, line: line)
+        return try await once(id: commandID, kind: "invoice.removeLine", request: request) { db in
+            let (_, existing) = try Self.openInvoice(number, db)
+            guard existing.indices.contains(line - 1) else {
+                throw POSError.invalid(
+                    field: "line",
+                    reason: "invoice \(number) has lines 1 to \(existing.count), not \(line)",
+                    code: "invoice.noSuchLine"
+                )
+            }
+            let removed = existing[line - 1]
+            try db.executeCached(
+                sql: "DELETE FROM invoiceLine WHERE invoiceNumber = ? AND lineNumber = ?",
+                arguments: [number, line]
+            )
+            // Renumbered through a high range: the key (invoice, line) never holds two rows at once.
+            try db.executeCached(
+                sql:
+                    "UPDATE invoiceLine SET lineNumber = lineNumber + 1000000 WHERE invoiceNumber = ? AND lineNumber > ?",
+                arguments: [number, line]
+            )
+            try db.executeCached(
+                sql:
+                    "UPDATE invoiceLine SET lineNumber = lineNumber - 1000001 WHERE invoiceNumber = ? AND lineNumber > 1000000",
+                arguments: [number]
+            )
+            struct Entry: Encodable {
+                var invoice: Int64
+                var line: Int
+                var patient: String
+                var item: String
+                var quantity: Quantity
+            }
+            try self.journal(
+                db,
+                kind: "invoice.lineRemoved",
+                by: clerk,
+                subject: "invoice \(number)",
+                at: at,
+                payload: Entry(
+                    invoice: number,
+                    line: line,
+                    patient: removed.patientId,
+                    item: removed.item.code,
+                    quantity: removed.quantity
+                )
+            )
+            return try Self.invoiceView(number, db)
+        }
+    }
+
+    /// Cancels an open invoice (the client left, it was opened by mistake): it keeps its number and lines, leaves the
+    /// open list and is never changed again. A posted invoice is refunded or voided instead.
+    public func cancelInvoice(
+        _ number: Int64,
+        reason: String,
+        commandID: String,
+        by clerk: Operator
+    ) async throws
+        -> InvoiceView
+    {
+        try clerk.require(.openInvoice)
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw POSError.invalid(
+                field: "reason",
+                reason: "say why the invoice is cancelled",
+                code: "cancel.reasonRequired"
+            )
+        }
+        try Identifier.validateText(reason, field: "reason")
+        struct Request: Encodable, Sendable {
+            var invoice: Int64
+            var reason: String
+        }
+        let at = now()
+        let request = Request(invoice: number, reason: reason)
+        return try await once(id: commandID, kind: "invoice.cancel", request: request) { db in
+            _ = try Self.openInvoice(number, db)
+            try db.executeCached(
+                sql: """
+                    INSERT INTO invoiceCancel (invoiceNumber, reason, cancelledBy, terminal, cancelledAt)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [number, reason, clerk.employee.id, clerk.terminal, at]
+            )
+            try self.journal(
+                db,
+                kind: "invoice.cancelled",
+                by: clerk,
+                subject: "invoice \(number)",
+                at: at,
+                payload: request
             )
             return try Self.invoiceView(number, db)
         }
@@ -406,8 +520,11 @@ extension Store {
 
     public func openInvoices() async throws -> [InvoiceView] {
         try await read { db in
-            try Int64.fetchAll(cached: db, sql: "SELECT number FROM invoice WHERE status = 'open' ORDER BY number").map
-            {
+            try Int64.fetchAll(
+                cached: db,
+                sql:
+                    "SELECT number FROM invoice WHERE status = 'open' AND number NOT IN (SELECT invoiceNumber FROM invoiceCancel) ORDER BY number"
+            ).map {
                 try Self.invoiceView($0, db)
             }
         }
@@ -506,6 +623,13 @@ extension Store {
                 code: "invoice.posted"
             )
         }
+        if let reason = try String.fetchOne(
+            cached: db,
+            sql: "SELECT reason FROM invoiceCancel WHERE invoiceNumber = ?",
+            arguments: [number]
+        ) {
+            throw POSError.conflict("invoice \(number) was cancelled (\(reason))", code: "invoice.cancelled")
+        }
         // A line keeps the item as it was when it was added: a later price change or deactivation does not
         // reprice or drop what the visit already used.
         let lines = try Row.fetchAll(
@@ -538,6 +662,7 @@ extension Store {
         context: CheckoutContext,
         _ db: Database
     ) throws {
+        guard !inputs.isEmpty else { return }  // a check-in without a first line
         let priced = try Pricing.price(lines: inputs, discounts: []) { context.taxRates[$0] }
         for (offset, line) in priced.lines.enumerated() {
             var unpriced = line
@@ -789,6 +914,11 @@ extension Store {
             sql: "SELECT reason FROM invoiceVoid WHERE invoiceNumber = ?",
             arguments: [number]
         )
+        let cancelReason = try String.fetchOne(
+            cached: db,
+            sql: "SELECT reason FROM invoiceCancel WHERE invoiceNumber = ?",
+            arguments: [number]
+        )
         let businessDate: String? = row["businessDate"]
         return InvoiceView(
             number: number,
@@ -804,7 +934,8 @@ extension Store {
             pets: pets,
             discounts: discounts,
             payments: payments,
-            voidReason: voidReason
+            voidReason: voidReason,
+            cancelReason: cancelReason
         )
     }
 }

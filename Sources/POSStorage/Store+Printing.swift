@@ -137,7 +137,8 @@ extension Store: PrintJobStore {
                 let number = try Int64.fetchOne(
                     cached: db,
                     sql:
-                        "SELECT number FROM invoice WHERE status = 'open' AND terminal = ? ORDER BY number DESC LIMIT 1",
+                        "SELECT number FROM invoice WHERE status = 'open' AND terminal = ? "
+                        + "AND number NOT IN (SELECT invoiceNumber FROM invoiceCancel) ORDER BY number DESC LIMIT 1",
                     arguments: [terminal]
                 )
             else { return nil }

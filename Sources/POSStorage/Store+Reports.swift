@@ -105,7 +105,12 @@ extension Store {
                 // safe: an aggregate query always returns one row
             )!
             // safe: COUNT(*) always returns one row
-            let open = try Int.fetchOne(cached: db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'open'")!
+            let open = try Int.fetchOne(
+                cached: db,
+                sql:
+                    "SELECT COUNT(*) FROM invoice WHERE status = 'open' AND number NOT IN (SELECT invoiceNumber FROM invoiceCancel)"
+                    // safe: COUNT(*) always returns one row
+            )!
             return DayReport(
                 date: date,
                 clinic: policy.clinicName,

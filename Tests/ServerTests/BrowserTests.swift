@@ -8,7 +8,7 @@ import Testing
 /// holds, and leave a screenshot of every screen in `test-output/screens/`.
 @Suite(.serialized) struct BrowserTests {
     static let scripts = [
-        "sign_in.py", "checkout_split_tender.py", "discount_approval.py", "drawer_close.py",
+        "sign_in.py", "checkout_split_tender.py", "discount_approval.py", "drawer_close.py", "desk_edits.py",
     ]
 
     @Test(.timeLimit(.minutes(2)), arguments: scripts)

@@ -8,7 +8,9 @@ struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoice",
         abstract: "Open invoices at check-in, add lines during the visit, take later payments, void.",
-        subcommands: [Open.self, AddLines.self, Show.self, ListOpen.self, Pay.self, Void.self]
+        subcommands: [
+            Open.self, AddLines.self, RemoveLine.self, Cancel.self, Show.self, ListOpen.self, Pay.self, Void.self,
+        ]
     )
 
     /// `--line PATIENT:ITEM:PROVIDER` or `PATIENT:ITEM:QUANTITY:PROVIDER`.
@@ -62,6 +64,39 @@ struct InvoiceCommand: AsyncParsableCommand {
             let lines = try InvoiceCommand.parseLines(line)
             let operations = try await signIn.operations(try database.openStore())
             print(try Output.json(try await operations.addLines(lines, invoice: invoice, commandID: id)))
+        }
+    }
+
+    struct RemoveLine: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-line",
+            abstract: "Take a line off an open invoice; the lines after it move up."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var signIn: SignInOptions
+        @Argument(help: "The invoice number.") var invoice: Int64
+        @Option(help: "The line number, as `invoice show` lists it.") var line: Int
+        @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
+
+        func execute() async throws {
+            let operations = try await signIn.operations(try database.openStore())
+            print(try Output.json(try await operations.removeLine(line, invoice: invoice, commandID: id)))
+        }
+    }
+
+    struct Cancel: VetPOSCommandBody {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel an open invoice (the client left, opened by mistake); it keeps its number."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var signIn: SignInOptions
+        @Argument(help: "The invoice number.") var invoice: Int64
+        @Option(help: "Why it is cancelled.") var reason: String
+        @Option(help: "A client-generated id for this command (default: a new UUID).") var id = Output.newID()
+
+        func execute() async throws {
+            let operations = try await signIn.operations(try database.openStore())
+            print(try Output.json(try await operations.cancelInvoice(invoice, reason: reason, commandID: id)))
         }
     }
 

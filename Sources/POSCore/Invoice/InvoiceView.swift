@@ -5,6 +5,8 @@ public struct InvoiceView: Hashable, Sendable, Codable {
         case open, posted
         case partiallyPaid = "partially paid"
         case paid, void
+        /// An open invoice the desk cancelled before checkout: kept, never changed, out of the open list.
+        case cancelled
     }
 
     public struct Line: Hashable, Sendable, Codable {
@@ -177,6 +179,8 @@ public struct InvoiceView: Hashable, Sendable, Codable {
     public var credits: Money
     public var balanceDue: Money
     public var voidReason: String?
+    /// Why the open invoice was cancelled, when it was.
+    public var cancelReason: String?
 
     public init(
         number: Int64,
@@ -192,7 +196,8 @@ public struct InvoiceView: Hashable, Sendable, Codable {
         pets: [Pet],
         discounts: [Discount],
         payments: [Payment],
-        voidReason: String?
+        voidReason: String?,
+        cancelReason: String? = nil
     ) {
         self.number = number
         self.client = client
@@ -208,6 +213,7 @@ public struct InvoiceView: Hashable, Sendable, Codable {
         self.discounts = discounts
         self.payments = payments
         self.voidReason = voidReason
+        self.cancelReason = cancelReason
         subtotal = lines.map(\.extended).sum()
         discountTotal = lines.map(\.discount).sum()
         taxTotal = lines.map(\.tax).sum()
@@ -215,8 +221,10 @@ public struct InvoiceView: Hashable, Sendable, Codable {
         paid = payments.filter { $0.kind != .refund }.map(\.amount).sum()
         credits = -payments.filter { $0.kind == .refund }.map(\.amount).sum()
         // Refunds return money and credit the invoice by the same amount, so they leave the balance unchanged.
-        balanceDue = voidReason == nil ? total - paid : .zero
-        if voidReason != nil {
+        balanceDue = voidReason == nil && cancelReason == nil ? total - paid : .zero
+        if cancelReason != nil {
+            self.status = .cancelled
+        } else if voidReason != nil {
             self.status = .void
         } else if status != .open {
             self.status = balanceDue == .zero ? .paid : paid.isPositive ? .partiallyPaid : .posted

@@ -52,6 +52,30 @@ extension APIServer {
         },
         Route(
             .post,
+            "/api/invoices/{number}/remove-line",
+            .signedIn(anyOf: [.addVisitLines]),
+            "Take a line off an open invoice (the lines after it move up)"
+        ) { call in
+            let number = try call.context.number("number")
+            let body = try call.decode(RemoveLineBody.self)
+            return try Reply.json(
+                try await call.operations.removeLine(body.line, invoice: number, commandID: call.commandID)
+            )
+        },
+        Route(
+            .post,
+            "/api/invoices/{number}/cancel",
+            .signedIn(anyOf: [.openInvoice]),
+            "Cancel an open invoice with a reason (it keeps its number and leaves the open list)"
+        ) { call in
+            let number = try call.context.number("number")
+            let body = try call.decode(ReasonBody.self)
+            return try Reply.json(
+                try await call.operations.cancelInvoice(number, reason: body.reason, commandID: call.commandID)
+            )
+        },
+        Route(
+            .post,
             "/api/invoices/{number}/quote",
             .signedIn(anyOf: [.ringSales]),
             mutating: false,
@@ -74,6 +98,16 @@ extension APIServer {
             return try Reply.json(view, status: .created)
         },
     ]
+}
+
+/// `{"line": 2}`
+struct RemoveLineBody: Decodable {
+    var line: Int
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.fields(allowing: ["line"])
+        line = try object.required("line")
+    }
 }
 
 /// `{"client", "lines": [{"patient", "item", "quantity", "provider"}]}`

@@ -119,3 +119,15 @@ extension Operations {
         return .added(item, invoice: added, patient: pet)
     }
 }
+
+extension Operations {
+    /// Takes line `line` (1-based) off an open invoice; the lines after it move up.
+    public func removeLine(_ line: Int, invoice: Int64, commandID: String) async throws -> InvoiceView {
+        try await store.removeLine(line, invoice: invoice, commandID: commandID, by: clerk)
+    }
+
+    /// Cancels an open invoice with a reason; it leaves the open list and never changes again.
+    public func cancelInvoice(_ invoice: Int64, reason: String, commandID: String) async throws -> InvoiceView {
+        try await store.cancelInvoice(invoice, reason: reason, commandID: commandID, by: clerk)
+    }
+}

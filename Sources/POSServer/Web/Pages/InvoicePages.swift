@@ -30,6 +30,7 @@ enum InvoicePage {
             <h2 id="lines-title">Lines</h2>
             <div id="lines">\(grouped(invoice))</div>
             \(open ? addLineForm(pets: pets, selected: lastPet, providers: providers) : "")
+            \(open ? cancelForm : "")
             </section>
             <section aria-labelledby="pay-title">
             <h2 id="pay-title">Total</h2>
@@ -64,18 +65,26 @@ enum InvoicePage {
     static func grouped(_ invoice: InvoiceView) -> HTML {
         if invoice.lines.isEmpty { return "<p class=\"muted\" id=\"no-lines\">No lines yet.</p>" }
         let sections = invoice.pets.map { pet -> HTML in
+            let open = invoice.status == .open
             let rows = invoice.lines.filter { $0.patient == pet.patient }.map { line -> HTML in
-                """
-                <tr data-line="\(line.line)"><td>\(line.item)</td><td>\(line.description)</td>
-                <td class="num">\(line.quantity.description)</td><td class="money">\(line.unitPrice.display)</td>
-                <td class="money">\(line.discount == .zero ? "" : "−" + line.discount.display)</td>
-                <td class="money">\(line.total.display)</td><td>\(line.provider)</td></tr>
-                """
+                let remove: HTML =
+                    open
+                    ? """
+                    <td><button type="button" class="quiet remove-line" data-line="\(line.line)" \
+                    aria-label="Remove line \(line.line), \(line.description)">✕</button></td>
+                    """
+                    : ""
+                return """
+                    <tr data-line="\(line.line)"><td class="num">\(line.line)</td><td>\(line.item)</td><td>\(line.description)</td>
+                    <td class="num">\(line.quantity.description)</td><td class="money">\(line.unitPrice.display)</td>
+                    <td class="money">\(line.discount == .zero ? "" : "−" + line.discount.display)</td>
+                    <td class="money">\(line.total.display)</td><td>\(line.provider)</td>\(remove)</tr>
+                    """
             }
             return """
                 <section class="pet" data-pet="\(pet.patient)">
                 <h3>\(pet.name) <small>\(pet.species)</small> <span class="money">\(pet.total.display)</span></h3>
-                <table><thead><tr><th>Item</th><th>Description</th><th>Qty</th><th>Price</th><th>Discount</th><th>Total</th><th>By</th></tr></thead>
+                <table><thead><tr><th>#</th><th>Item</th><th>Description</th><th>Qty</th><th>Price</th><th>Discount</th><th>Total</th><th>By</th>\(invoice.status == .open ? HTML("<th></th>") : HTML.empty)</tr></thead>
                 <tbody>\(rows)</tbody></table>
                 </section>
                 """
@@ -111,6 +120,16 @@ enum InvoicePage {
             </form>
             """
     }
+
+    /// Cancelling the whole open invoice, with a reason (it keeps its number; nothing was paid yet).
+    static let cancelForm: HTML = """
+        <form id="cancel-form" class="card" data-action="cancel-invoice" novalidate>
+        <div class="form-error" role="alert" hidden></div>
+        <label for="cancel-reason">Cancel this invoice</label>
+        <input id="cancel-reason" name="reason" placeholder="Why (client left, opened by mistake…)">
+        <button id="cancel-invoice" type="submit">Cancel invoice</button>
+        </form>
+        """
 
     static func discountForm(_ petCount: Int) -> HTML {
         let kinds: [(value: String, label: String)] = [
@@ -197,15 +216,21 @@ enum InvoicePage {
     }
 
     static func posted(_ invoice: InvoiceView) -> HTML {
-        """
-        <div class="row">
-        <button id="print" type="button" class="primary" data-call="print">Print receipt</button>
-        <button id="reprint" type="button" data-call="reprint">Reprint</button>
-        <a id="receipt-link" class="button" href="/invoices/\(invoice.number)/receipt">Printable receipt</a>
-        <a class="button" href="/desk">Back to the desk</a>
-        </div>
-        <p id="print-status" class="notice" aria-live="polite" hidden></p>
-        """
+        if let reason = invoice.cancelReason {
+            return """
+                <p id="cancelled" class="notice short">Cancelled before checkout: \(reason)</p>
+                <a class="button" href="/desk">Back to the desk</a>
+                """
+        }
+        return """
+            <div class="row">
+            <button id="print" type="button" class="primary" data-call="print">Print receipt</button>
+            <button id="reprint" type="button" data-call="reprint">Reprint</button>
+            <a id="receipt-link" class="button" href="/invoices/\(invoice.number)/receipt">Printable receipt</a>
+            <a class="button" href="/desk">Back to the desk</a>
+            </div>
+            <p id="print-status" class="notice" aria-live="polite" hidden></p>
+            """
     }
 
     static let approvalDialog: HTML = """

@@ -12,6 +12,7 @@
 //   approval  #approval (a <dialog>) #approver #approver-pin #approval-reason #approve #approval-cancel
 //   tender    #tender-kind #tender-amount #card-last4 #card-auth #card-brand #card-terminal #check-number #check-bank
 //             #check-payer #check-id #add-tender #pending-tenders #tendered #remaining #finish #change-due
+//             .remove-line[data-line] #cancel-form #cancel-reason #cancel-invoice
 //   print     #print #reprint (posted invoice: the terminal's printer, outcome in #print-status) #receipt-link
 //             (→ /invoices/N/receipt, the browser's printable receipt) #print-now on the receipt
 //   drawer    #count-<denomination code> (e.g. [id="count-0.25"]: the code may hold a dot) #count-total
@@ -494,6 +495,27 @@ function setUpInvoice() {
   }
   const lineForm = document.getElementById("line-form");
   if (!lineForm) return;
+  // A line off the invoice (the lines after it move up), and the whole open invoice cancelled with a reason.
+  for (const button of document.querySelectorAll(".remove-line")) {
+    button.addEventListener("click", () => run(lineForm, async () => {
+      const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/remove-line", { line: Number(button.dataset.line) }, "remove-line-" + button.dataset.line);
+      if (!reply.ok) fail(reply);
+      go();
+    }));
+  }
+  const cancelForm = document.getElementById("cancel-form");
+  cancelForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(cancelForm, async () => {
+      const reason = value(cancelForm, "reason");
+      if (!reason) throw new FieldError("reason", "reason: say why the invoice is cancelled");
+      const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/cancel", { reason }, "cancel-invoice");
+      if (!reply.ok) fail(reply);
+      store.removeItem("vetpos.invoice." + invoiceNumber + ".discounts");
+      store.removeItem("vetpos.invoice." + invoiceNumber + ".tenders");
+      go("/desk");
+    });
+  });
   // Each pet keeps its own provider: the one of its last line, or the veterinarian.
   const petSelect = document.getElementById("pet");
   petSelect.addEventListener("change", () => {
