@@ -43,7 +43,7 @@ import POSTestSupport
             _ = try await fixture.store.saveClient(
                 client,
                 patients: patients,
-                commandID: "seed-client-\(index)",
+                commandID: "bench-client-\(index)",
                 by: office
             )
         }
