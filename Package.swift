@@ -138,7 +138,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // `./dev install --destdir` and `./dev package` (packaging/) with the debug binary: files, owners, modes, units.
-        .testTarget(name: "InstallTests", swiftSettings: strict),
+        .testTarget(name: "InstallTests", dependencies: ["POSTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,8 +1,8 @@
-"""Flow (d): the desk's everyday corrections. A CSR finds the client by a pet's name, checks in without a first line,
+"""Flow (d): the desk's everyday corrections and what comes after the sale. A CSR finds the client by a pet's name, checks in without a first line,
 adds an exam for one pet and a vaccine for the other, takes the exam off again, is refused when pressing Finish with
 nothing tendered, then cancels the invoice with a reason; the desk lists no open invoice. Then every page a CSR and a
 manager use is measured at a phone's, the desk's and the office's screen width: none is wider than its screen."""
-from vetpos_browser import URL, add_line, browser, check_in, passed, shot, sign_in
+from vetpos_browser import STAFF, URL, add_line, api, browser, check_in, money, passed, shot, sign_in, token
 
 with browser() as context:
     page = context.new_page()
@@ -49,5 +49,61 @@ with browser() as context:
             wide = who.evaluate("document.documentElement.scrollWidth")
             assert wide <= width, f"{path} is {wide} px wide at {width}×{height}"
         shot(page, f"d-6-desk-{width}")
+
+
+
+# After the sale, from the invoice page: a sale on account paid later in part by card, a partial refund of that card
+# payment signed by a manager, and a void of another sale by the CSR with the manager's PIN.
+
+manager_id, manager_pin = STAFF["MANAGER"]
+with browser() as context:
+    page = context.new_page()
+    sign_in(page, "CSR", "FRONT-2")
+    number = check_in(page, "carl", "CREDIT", "TOM", "EXAM")
+    page.select_option("#tender-kind", "account")
+    with page.expect_navigation():
+        page.click("#finish")
+    page.locator("#pay-form").wait_for()
+    shot(page, "d-7-on-account")
+    page.fill("#pay-amount", "40.00")
+    page.select_option("#pay-tender", "credit")
+    page.fill("#pay-last4", "4242")
+    page.fill("#pay-auth", "PAY123")
+    with page.expect_navigation():
+        page.click("#take-payment")
+    status, invoice = api("GET", f"/api/invoices/{number}", token("CSR", "FRONT-2"))
+    assert status == 200, (status, invoice)
+    credit = [p for p in invoice["payments"] if p["tender"] == "credit"]
+    assert len(credit) == 1 and money(credit[0]["amount"]) == 40_00, invoice["payments"]
+
+    # A partial refund of the card payment, signed by the manager.
+    page.select_option("#refund-payment", str(credit[0]["number"]))
+    page.fill("#refund-amount", "15.00")
+    page.fill("#refund-reason", "vaccine not given")
+    page.fill("#refund-approver", manager_id)
+    page.fill("#refund-pin", manager_pin)
+    with page.expect_navigation():
+        page.click("#refund")
+    status, invoice = api("GET", f"/api/invoices/{number}", token("CSR", "FRONT-2"))
+    refunds = [p for p in invoice["payments"] if p["kind"] == "refund"]
+    assert len(refunds) == 1 and money(refunds[0]["amount"]) == -15_00, invoice["payments"]
+    shot(page, "d-8-refunded")
+
+    # The same day, the CSR voids a second sale with the manager's PIN.
+    page.click("nav >> text=Desk")
+    page.wait_for_url(URL + "/desk")
+    second = check_in(page, "carl", "CREDIT", "TOM", "EXAM")
+    page.select_option("#tender-kind", "account")
+    with page.expect_navigation():
+        page.click("#finish")
+    page.fill("#void-reason", "rung up twice")
+    page.fill("#void-approver", manager_id)
+    page.fill("#void-pin", manager_pin)
+    with page.expect_navigation():
+        page.click("#void")
+    page.locator("#voided").wait_for()
+    status, voided = api("GET", f"/api/invoices/{second}", token("CSR", "FRONT-2"))
+    assert voided["status"] == "void", voided["status"]
+    shot(page, "d-9-voided")
 
 passed("desk_edits")

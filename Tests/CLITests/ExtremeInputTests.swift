@@ -5,8 +5,9 @@ import Testing
 /// first and last days of the calendar, the largest whole number, negatives, nothing, and a huge value. Every run ends
 /// with an exit status (never a signal), a refusal is one coded line, and nothing is stored.
 @Suite struct ExtremeInputTests {
-    /// 64 KB: a single argument may be at most 128 KB on Linux; the 1 MB case goes through a file below.
-    static let huge = String(repeating: "9", count: 64_000)
+    /// 8 KB in one argument (the 1 MB case goes through a file below): a command line is no place for more, and
+    /// Foundation's `Process.run` has crashed here while other tests started processes with much larger ones.
+    static let huge = String(repeating: "9", count: 8_000)
     static let extremes = ["0001-01-01", "9999-12-31", "9223372036854775807", "-9223372036854775808", "-1", "", huge]
 
     /// Each command with `V` where the extreme goes.

@@ -1,4 +1,5 @@
 import Foundation
+import POSTestSupport
 import Synchronization
 import Testing
 
@@ -148,7 +149,7 @@ final class LiveRun: Sendable {
         process.standardOutput = out
         process.standardError = out
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessSpawning.run(process)
         let handle = out.fileHandleForReading
         let collected = self.collected
         Thread.detachNewThread {

@@ -193,7 +193,8 @@ struct PrinterTests {
         let bad = try await desk.run(["print-test", "no-such-queue"], as: Desk.csr)
         #expect(bad.status == 2)
         #expect(
-            bad.stderr == "vetpos: error: queue: printer queue no-such-queue does not exist on \(server.cupsServer)\n"
+            bad.stderr
+                == "vetpos: error: queue: printer queue no-such-queue does not exist on \(server.cupsServer) [queue.invalid]\n"
         )
         #expect(try await desk.ok(["print", "queue", "--all"]).stdout.split(separator: "\n").count == 4)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import POSTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -69,7 +70,7 @@ struct Workspace {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessSpawning.run(process)
         process.waitUntilExit()
         return Run(
             arguments: arguments,

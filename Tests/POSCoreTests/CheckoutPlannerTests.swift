@@ -227,3 +227,91 @@ extension CheckoutPlannerTests {
         #expect(plan.discounts.map(\.approvedBy) == ["MGR", "MGR", nil])
     }
 }
+
+/// The quote and the checkout agree on which discounts need a manager, over generated discount sets: with approvals
+/// on exactly the discounts the quote marks, the checkout goes through; without any one of them, or with none, it is
+/// refused.
+@Suite struct QuoteAgreesWithCheckoutTests {
+    let planner = CheckoutPlannerTests()
+
+    @Test(arguments: 1...4 as ClosedRange<UInt64>)
+    func theQuoteMarksExactlyTheDiscountsCheckoutAsksApprovalFor(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let context = planner.context(client: "STAFF")
+        let lines = [
+            LineRequest(patient: "BUDDY", item: "EXAM", provider: "VET"),
+            LineRequest(patient: "BUDDY", item: "FOOD", provider: "CSR"),
+        ]
+        var marked = 0
+        for _ in 0..<50 {
+            let discounts = (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                Int.random(in: 0...2, using: &random) == 0
+                    ? DiscountRequest(
+                        discountClass: .employee,
+                        method: .amount(Money(minorUnits: Int64.random(in: 100...3000, using: &random)))
+                    )
+                    : DiscountRequest(
+                        discountClass: .employee,
+                        method: .percent(Percent(basisPoints: Int64.random(in: 100...2500, using: &random)))
+                    )
+            }
+            let quote = try CheckoutPlanner.quote(
+                planner.request(lines, discounts: discounts, client: "STAFF"),
+                context: context
+            )
+            var approved = discounts
+            for index in quote.needsApproval {
+                approved[index].approval = ApprovalRequest(employee: "MGR", pin: "9001", reason: "regular client")
+            }
+            let shown = discounts.map { "\($0.method.map { "\($0)" } ?? "")" }.joined(separator: ", ")
+            #expect(
+                throws: Never.self,
+                "seed \(seed): \(shown) with approvals on \(quote.needsApproval)"
+            ) {
+                try CheckoutPlanner.plan(planner.request(lines, discounts: approved, client: "STAFF"), context: context)
+            }
+            guard !quote.needsApproval.isEmpty else { continue }
+            marked += 1
+            // And no more than needed. A discount over the ceiling on its own: without its approval the checkout asks
+            // for it. The others, marked because together they are over: without approval on all of them, it asks.
+            let alone = try quote.needsApproval.filter { index in
+                try !CheckoutPlanner.quote(
+                    planner.request(lines, discounts: [discounts[index]], client: "STAFF"),
+                    context: context
+                ).needsApproval.isEmpty
+            }
+            let together = quote.needsApproval.filter { !alone.contains($0) }
+            var withouts = alone.map { [$0] }
+            if !together.isEmpty { withouts.append(together) }
+            for left in withouts {
+                var missing = approved
+                for index in left { missing[index].approval = nil }
+                do {
+                    _ = try CheckoutPlanner.plan(
+                        planner.request(lines, discounts: missing, client: "STAFF"),
+                        context: context
+                    )
+                    Issue.record("seed \(seed): \(shown): discounts \(left) were marked but need no approval")
+                } catch {
+                    guard case .approvalRequired = error else {
+                        Issue.record("seed \(seed): \(shown): \(error)")
+                        continue
+                    }
+                }
+            }
+            do {
+                _ = try CheckoutPlanner.plan(
+                    planner.request(lines, discounts: discounts, client: "STAFF"),
+                    context: context
+                )
+                Issue.record("seed \(seed): \(shown) went through without the approvals the quote asked for")
+            } catch {
+                guard case .approvalRequired = error else {
+                    Issue.record("seed \(seed): \(shown): \(error)")
+                    continue
+                }
+            }
+        }
+        #expect(marked > 5, "seed \(seed): too few sets needed an approval to test the rule")
+    }
+}

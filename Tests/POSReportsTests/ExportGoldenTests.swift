@@ -1,6 +1,7 @@
 import Foundation
 import POSCore
 import POSReports
+import POSTestSupport
 import Testing
 
 /// Two hand-built days of Maple Vet Clinic (FORMATS.md §1's clinic): Friday 2025-03-14 with every kind of money, and
@@ -175,7 +176,7 @@ enum Validators {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try ProcessSpawning.run(process)
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let status = process.terminationStatus

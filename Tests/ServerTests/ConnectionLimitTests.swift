@@ -1,4 +1,5 @@
 import Foundation
+import POSTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -49,7 +50,7 @@ import Glibc
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessSpawning.run(process)
         defer { if process.isRunning { process.interrupt() } }
         let printed = ServeProcessTests.startupLines(output)
         let address = try #require(ServeProcessTests.address(in: printed), "\(printed)")

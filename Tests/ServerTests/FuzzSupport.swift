@@ -38,7 +38,7 @@ final class RunningServer: Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        try ProcessSpawning.run(process)
         // "VetPOS is serving /tmp/….sqlite at http://127.0.0.1:43121/"
         let printed = ServeProcessTests.startupLines(output)
         guard let address = ServeProcessTests.address(in: printed), address.hasPrefix("http://127.0.0.1:"),
@@ -157,7 +157,7 @@ enum ProcessRun {
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
         let started = ContinuousClock.now
-        try process.run()
+        try ProcessSpawning.run(process)
         var timedOut = false
         while process.isRunning {
             if ContinuousClock.now - started > timeout {

@@ -187,7 +187,7 @@ import X509
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ProcessSpawning.run(process)
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -210,7 +210,7 @@ import X509
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessSpawning.run(process)
         defer { if process.isRunning { process.terminate() } }
 
         // "VetPOS is serving … at https://127.0.0.1:PORT/", then the authority's file and fingerprint.

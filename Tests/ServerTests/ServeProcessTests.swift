@@ -112,7 +112,7 @@ import FoundationNetworking
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ProcessSpawning.run(process)
         defer { if process.isRunning { process.interrupt() } }
 
         // The address line, e.g. "VetPOS is serving /tmp/….sqlite at http://127.0.0.1:43121/", after a warning.

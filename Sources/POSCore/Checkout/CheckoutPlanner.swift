@@ -136,20 +136,25 @@ public enum CheckoutPlanner {
     /// in the request are ignored; the discounts a manager would have to approve (alone or together) are reported.
     public static func quote(_ request: CheckoutRequest, context: CheckoutContext) throws(POSError) -> CheckoutQuote {
         let (invoice, _) = try price(request, context: context)
-        var needsApproval: [Int] = []
-        for (index, priced) in invoice.discounts.enumerated() where exceedsCeiling(priced, context: context) {
-            needsApproval.append(index)
+        return CheckoutQuote(invoice: invoice, needsApproval: approvalsNeeded(invoice, context: context))
+    }
+
+    /// The discounts a manager must approve, by the rules checkout applies (one rule for both): each one over the
+    /// clerk's ceiling on its own; and then, when the others (not coupons) come together to more than the ceiling,
+    /// those others too.
+    public static func approvalsNeeded(_ invoice: PricedInvoice, context: CheckoutContext) -> [Int] {
+        let alone = invoice.discounts.indices.filter { exceedsCeiling(invoice.discounts[$0], context: context) }
+        let rest = invoice.discounts.indices.filter {
+            !alone.contains($0) && invoice.discounts[$0].spec.discountClass != .coupon
         }
-        let applied = invoice.discounts.map {
-            AppliedDiscount(priced: $0, appliedBy: context.clerk.employee.id, approvedBy: nil, reason: nil)
-        }
-        do {
-            try checkCombinedCeiling(request.discounts, applied: applied, invoice: invoice, context: context)
-        } catch {
-            guard case .approvalRequired = error else { throw error }
-            needsApproval = applied.indices.filter { applied[$0].priced.spec.discountClass != .coupon }
-        }
-        return CheckoutQuote(invoice: invoice, needsApproval: needsApproval)
+        guard rest.count > 1, invoice.subtotal.isPositive else { return alone }
+        let combined = PricedDiscount(
+            spec: invoice.discounts[rest[0]].spec,
+            base: invoice.subtotal,
+            amount: rest.map { invoice.discounts[$0].amount }.sum(),
+            allocations: []
+        ).effectivePercent
+        return combined > context.policy.ceiling(for: context.clerk.employee.role) ? (alone + rest).sorted() : alone
     }
 
     /// The lines (open ones first, then the request's) and discounts of a checkout, priced; and the coupons redeemed.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import POSTestSupport
 import Synchronization
 import Testing
 
@@ -163,32 +164,43 @@ enum Runner {
         let errHandle = try FileHandle(forWritingTo: errURL)
         defer { try? errHandle.close() }
 
-        let inHandle: FileHandle
         var inURL: URL?
+        let inHandle: FileHandle
         if let stdin {
             let url = directory.appendingPathComponent(".stdin-\(tag)")
             try stdin.write(to: url)
             inURL = url
             inHandle = try FileHandle(forReadingFrom: url)
         } else {
-            inHandle = FileHandle(forReadingAtPath: "/dev/null")!
+            inHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
         }
         defer {
             try? inHandle.close()
             if let inURL { try? FileManager.default.removeItem(at: inURL) }
         }
 
-        let out = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        process.standardInput = inHandle
-        process.standardOutput = out
-        process.standardError = errHandle
-        try process.run()
-        let pid = process.processIdentifier
+        // stdout through a pipe, read as it comes; posix_spawn rather than Foundation's Process (ProcessSpawning).
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw HarnessError("pipe failed: errno \(errno)") }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let pid: pid_t
+        do {
+            pid = try ProcessSpawning.spawn(
+                binary,
+                arguments: arguments,
+                environment: environment,
+                directory: directory.path,
+                stdin: inHandle.fileDescriptor,
+                stdout: ends[1],
+                stderr: errHandle.fileDescriptor
+            )
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            throw error
+        }
+        close(ends[1])
+        defer { close(ends[0]) }
         let child = ChildState()
 
         if let killAfterMilliseconds {
@@ -201,7 +213,7 @@ enum Runner {
         }
 
         // Read stdout as it comes: every complete line is something the program has acknowledged.
-        let fd = out.fileHandleForReading.fileDescriptor
+        let fd = ends[0]
         var bytes: [UInt8] = []
         var lines: [String] = []
         var lineStart = 0
@@ -225,18 +237,17 @@ enum Runner {
                 DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { child.terminate(pid) }
             }
         }
-        process.waitUntilExit()
+        let exit = ProcessSpawning.wait(pid)
         let timedOut = child.state.withLock {
             $0.finished = true
             return $0.timedOut
         }
-        try? out.fileHandleForReading.close()
         try? errHandle.synchronize()
         let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         return CLIResult(
             arguments: arguments,
-            status: process.terminationStatus,
-            signaled: process.terminationReason == .uncaughtSignal,
+            status: exit.status,
+            signaled: exit.signaled,
             stdout: String(decoding: bytes, as: UTF8.self),
             lines: lines,
             stderr: stderr,

@@ -215,6 +215,77 @@ enum InvoicePage {
         return "<h3>Payments</h3><ul id=\"payments\">\(items)</ul>"
     }
 
+    /// After the sale, on the invoice's page: a later payment while something is due, a refund of any payment (to
+    /// its own tender; a manager's PIN above the clinic's limit), and a void on the day it was posted.
+    static func afterSale(_ invoice: InvoiceView) -> HTML {
+        guard invoice.status != .void else {
+            return "<p id=\"voided\" class=\"notice short\">Voided: \(invoice.voidReason ?? "")</p>"
+        }
+        let refundable = invoice.payments.filter { $0.kind == .payment }
+        let choices = refundable.map { payment -> HTML in
+            let card = payment.cardLast4.map { " ····\($0)" } ?? ""
+            return
+                "<option value=\"\(payment.number)\">\(payment.tender.rawValue)\(card) \(payment.amount.display)</option>"
+        }
+        let pay: HTML =
+            invoice.balanceDue.isPositive
+            ? """
+            <form id="pay-form" class="card" data-action="pay" novalidate>
+            <div class="form-error" role="alert" hidden></div>
+            <h3>Take a payment</h3>
+            <div class="row">
+            <div><label for="pay-tender">Tender</label><select id="pay-tender" name="tender">
+            <option value="cash">Cash</option><option value="credit">Credit card</option><option value="debit">Debit card</option>
+            <option value="account">Charge to account</option></select></div>
+            <div><label for="pay-amount">Amount</label><input id="pay-amount" name="amount" inputmode="decimal" \
+            value="\(invoice.balanceDue.description)"></div>
+            </div>
+            <div class="row pay-card" hidden>
+            <div><label for="pay-last4">Last 4</label><input id="pay-last4" name="last4" inputmode="numeric" maxlength="4"></div>
+            <div><label for="pay-auth">Auth code</label><input id="pay-auth" name="authCode" autocapitalize="characters"></div>
+            <div><label for="pay-brand">Brand</label><select id="pay-brand" name="brand"><option value="visa">Visa</option>
+            <option value="mastercard">Mastercard</option><option value="amex">Amex</option><option value="discover">Discover</option>
+            <option value="other">Other</option></select></div>
+            <div><label for="pay-terminal">Card reader</label><input id="pay-terminal" name="terminalId" value="PAX-1"></div>
+            </div>
+            <button id="take-payment" type="submit" class="primary">Take payment</button>
+            </form>
+            """
+            : ""
+        let refund: HTML =
+            refundable.isEmpty
+            ? ""
+            : """
+            <form id="refund-form" class="card" data-action="refund" novalidate>
+            <div class="form-error" role="alert" hidden></div>
+            <h3>Refund</h3>
+            <div class="row">
+            <div><label for="refund-payment">Payment</label><select id="refund-payment" name="payment">\(HTML(joining: choices))</select></div>
+            <div><label for="refund-amount">Amount</label><input id="refund-amount" name="amount" inputmode="decimal"></div>
+            </div>
+            <label for="refund-reason">Reason</label><input id="refund-reason" name="reason">
+            <div class="row">
+            <div><label for="refund-approver">Manager (above the limit)</label><input id="refund-approver" name="employee" autocapitalize="characters"></div>
+            <div><label for="refund-pin">Manager's PIN</label><input id="refund-pin" name="pin" type="password" inputmode="numeric"></div>
+            </div>
+            <button id="refund" type="submit">Refund to the same tender</button>
+            </form>
+            """
+        let void: HTML = """
+            <form id="void-form" class="card" data-action="void" novalidate>
+            <div class="form-error" role="alert" hidden></div>
+            <h3>Void (the day it was posted)</h3>
+            <label for="void-reason">Reason</label><input id="void-reason" name="reason">
+            <div class="row">
+            <div><label for="void-approver">Manager</label><input id="void-approver" name="employee" autocapitalize="characters"></div>
+            <div><label for="void-pin">Manager's PIN</label><input id="void-pin" name="pin" type="password" inputmode="numeric"></div>
+            </div>
+            <button id="void" type="submit">Void invoice</button>
+            </form>
+            """
+        return HTML(joining: [pay, refund, void])
+    }
+
     static func posted(_ invoice: InvoiceView) -> HTML {
         if let reason = invoice.cancelReason {
             return """
@@ -222,7 +293,7 @@ enum InvoicePage {
                 <a class="button" href="/desk">Back to the desk</a>
                 """
         }
-        return """
+        let printing: HTML = """
             <div class="row">
             <button id="print" type="button" class="primary" data-call="print">Print receipt</button>
             <button id="reprint" type="button" data-call="reprint">Reprint</button>
@@ -231,6 +302,7 @@ enum InvoicePage {
             </div>
             <p id="print-status" class="notice" aria-live="polite" hidden></p>
             """
+        return HTML(joining: [printing, afterSale(invoice)])
     }
 
     static let approvalDialog: HTML = """

@@ -13,6 +13,9 @@
 //   tender    #tender-kind #tender-amount #card-last4 #card-auth #card-brand #card-terminal #check-number #check-bank
 //             #check-payer #check-id #add-tender #pending-tenders #tendered #remaining #finish #change-due
 //             .remove-line[data-line] #cancel-form #cancel-reason #cancel-invoice
+//             after the sale: #pay-form #pay-tender #pay-amount #take-payment #refund-form #refund-payment
+//             #refund-amount #refund-reason #refund-approver #refund-pin #refund #void-form #void-reason #void-approver
+//             #void-pin #void
 //   print     #print #reprint (posted invoice: the terminal's printer, outcome in #print-status) #receipt-link
 //             (→ /invoices/N/receipt, the browser's printable receipt) #print-now on the receipt
 //   drawer    #count-<denomination code> (e.g. [id="count-0.25"]: the code may hold a dot) #count-total
@@ -358,6 +361,70 @@ function setUpDesk() {
   });
 }
 
+// ---- invoice after the sale: a later payment, a refund, a void ---------------------------------------------------
+
+// A manager's approval from a form's employee and PIN fields, or none when they are empty.
+function approvalFrom(form, reason) {
+  const employee = value(form, "employee");
+  const pin = value(form, "pin");
+  if (!employee && !pin) return undefined;
+  return { employee, pin, reason };
+}
+
+function setUpAfterSale() {
+  const payForm = document.getElementById("pay-form");
+  if (payForm) {
+    const tender = document.getElementById("pay-tender");
+    const showCard = () => { payForm.querySelector(".pay-card").hidden = !["credit", "debit"].includes(tender.value); };
+    tender.addEventListener("change", showCard);
+    showCard();
+    payForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run(payForm, async () => {
+        const payment = { tender: tender.value, amount: value(payForm, "amount") };
+        if (["credit", "debit"].includes(tender.value)) {
+          for (const name of ["last4", "authCode", "brand", "terminalId"]) payment[name] = value(payForm, name);
+        }
+        const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/payments", { payments: [payment] }, "pay");
+        if (!reply.ok) fail(reply);
+        go();
+      });
+    });
+  }
+  const refundForm = document.getElementById("refund-form");
+  if (refundForm) {
+    refundForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run(refundForm, async () => {
+        const reason = value(refundForm, "reason");
+        if (!reason) throw new FieldError("reason", "reason: say why the money goes back");
+        const body = { payment: Number(value(refundForm, "payment")), amount: value(refundForm, "amount"), reason };
+        const approval = approvalFrom(refundForm, reason);
+        if (approval) body.approval = approval;
+        const reply = await api("POST", "/api/refunds", body, "refund");
+        if (!reply.ok) fail(reply);
+        go();
+      });
+    });
+  }
+  const voidForm = document.getElementById("void-form");
+  if (voidForm) {
+    voidForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run(voidForm, async () => {
+        const reason = value(voidForm, "reason");
+        if (!reason) throw new FieldError("reason", "reason: say why the invoice is voided");
+        const body = { reason };
+        const approval = approvalFrom(voidForm, reason);
+        if (approval) body.approval = approval;
+        const reply = await api("POST", "/api/invoices/" + invoiceNumber + "/void", body, "void");
+        if (!reply.ok) fail(reply);
+        go();
+      });
+    });
+  }
+}
+
 // ---- invoice: lines, discounts, approval, tender ---------------------------------------------------------------
 
 function pendingList(kind) {
@@ -493,6 +560,7 @@ function setUpInvoice() {
       }
     });
   }
+  setUpAfterSale();
   const lineForm = document.getElementById("line-form");
   if (!lineForm) return;
   // A line off the invoice (the lines after it move up), and the whole open invoice cancelled with a reason.
