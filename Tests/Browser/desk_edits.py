@@ -52,7 +52,7 @@ with browser() as context:
 
 
 
-# After the sale, from the invoice page: a sale on account paid later in part by card, a partial refund of that card
+# After the sale, from the invoice page: a sale partly charged to the account and paid later in part by card, a partial refund of that card
 # payment signed by a manager, and a void of another sale by the CSR with the manager's PIN.
 
 manager_id, manager_pin = STAFF["MANAGER"]
@@ -60,7 +60,9 @@ with browser() as context:
     page = context.new_page()
     sign_in(page, "CSR", "FRONT-2")
     number = check_in(page, "carl", "CREDIT", "TOM", "EXAM")
+    # $20.00 on the account now; the rest is due later.
     page.select_option("#tender-kind", "account")
+    page.fill("#tender-amount", "20.00")
     with page.expect_navigation():
         page.click("#finish")
     page.locator("#pay-form").wait_for()
