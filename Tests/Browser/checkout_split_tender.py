@@ -74,6 +74,9 @@ with browser() as context:
     page.locator("#pending-tenders li", has_text="cash").wait_for()
     assert money(page.inner_text("#tendered")) == CARD + CASH, page.inner_text("#tendered")
     shot(page, "a-3-tenders")
+    # Finish is on the first screen of a 1280×800 desk, with two tenders listed: no scrolling to finish a sale.
+    bottom = page.evaluate("document.getElementById('finish').getBoundingClientRect().bottom + window.scrollY")
+    assert bottom <= 800, f"Finish ends at y={bottom}, below the fold"
 
     with page.expect_navigation():
         page.click("#finish")

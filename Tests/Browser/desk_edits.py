@@ -38,6 +38,23 @@ with browser() as context:
     page.locator("#no-open-invoices").wait_for()
     shot(page, "d-5-cancelled")
 
+    # A new client at the desk, with a first pet; "/" goes to the search from anywhere on the page.
+    page.click("h1")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "client-search"
+    page.click("#new-client summary")
+    page.fill("#new-client-name", "Nora Newcomer")
+    page.fill("#new-client-phone", "555-0199")
+    page.fill("#new-pet-name", "Pip")
+    page.fill("#new-pet-species", "Feline")
+    page.click("#add-client")
+    page.wait_for_function("document.getElementById('client').value.startsWith('C-')")
+    assert "Pip" in page.inner_text("#checkin-pet"), page.inner_text("#checkin-pet")
+    assert "Nora Newcomer" in page.inner_text("#client-card"), page.inner_text("#client-card")
+    shot(page, "d-5a-new-client")
+    page.fill("#client-search", "0199")
+    page.locator("#client-results li[role=option]", has_text="Nora Newcomer").wait_for()
+
     # No page is wider than the screen: a phone (390×844), the desk (1280×800), the office (1920×1080).
     manager = context.new_page()
     sign_in(manager, "MANAGER", "OFFICE")

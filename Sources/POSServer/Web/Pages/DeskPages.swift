@@ -85,6 +85,19 @@ enum DeskPage {
             <input id="client" name="client" type="hidden">
             <ul id="client-results" class="results" role="listbox" aria-label="Clients found" hidden></ul>
             <div id="client-card" class="client-card" aria-live="polite" hidden></div>
+            <details id="new-client">
+            <summary>New client</summary>
+            <div class="row">
+            <div><label for="new-client-name">Name</label><input id="new-client-name" name="new-name" autocomplete="off"></div>
+            <div><label for="new-client-phone">Phone</label><input id="new-client-phone" name="new-phone" inputmode="tel"></div>
+            </div>
+            <div class="row">
+            <div><label for="new-pet-name">Pet's name</label><input id="new-pet-name" name="new-pet" autocomplete="off"></div>
+            <div><label for="new-pet-species">Species</label><input id="new-pet-species" name="new-species" list="species"></div>
+            </div>
+            <datalist id="species"><option value="Canine"><option value="Feline"><option value="Avian"><option value="Exotic"></datalist>
+            <button id="add-client" type="button">Add client</button>
+            </details>
             <label for="checkin-pet">Pet</label>
             <select id="checkin-pet" name="patient" required disabled><option value="">Find the client first</option></select>
             <label for="checkin-item">First line (optional)</label>

@@ -265,6 +265,20 @@ function setUpEvents() {
   });
 }
 
+// ---- keyboard: "/" to search (the client on the desk, an item on an invoice), Ctrl+Enter to finish the sale ------
+
+document.addEventListener("keydown", (event) => {
+  const typing = /^(INPUT|SELECT|TEXTAREA)$/.test((event.target && event.target.tagName) || "");
+  if (event.key === "/" && !typing) {
+    const field = document.getElementById("client-search") || document.getElementById("line-search");
+    if (field) { event.preventDefault(); field.focus(); }
+  }
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    const finish = document.getElementById("finish");
+    if (finish) { event.preventDefault(); finish.click(); }
+  }
+});
+
 // ---- desk ------------------------------------------------------------------------------------------------------
 
 function setUpDesk() {
@@ -348,6 +362,19 @@ function setUpDesk() {
     else if (event.key === "Escape") close();
   });
   search.addEventListener("blur", () => setTimeout(close, 150));
+  // A new client at the desk, with the first pet: the same checks as `vetpos clients save`; ids made here.
+  document.getElementById("add-client").addEventListener("click", () => run(form, async () => {
+    const name = value(form, "new-name");
+    const pet = value(form, "new-pet");
+    if (!name) throw new FieldError("new-name", "name: the client's name");
+    const stamp = Date.now().toString(36).toUpperCase();
+    const body = { id: "C-" + stamp, name, phone: value(form, "new-phone") };
+    body.pets = pet ? [{ id: "P-" + stamp, name: pet, species: value(form, "new-species") || "Canine" }] : [];
+    const reply = await api("POST", "/api/clients", body, "add-client");
+    if (!reply.ok) fail(reply);
+    document.getElementById("new-client").open = false;
+    choose(reply.data);
+  }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(form, async () => {
