@@ -57,7 +57,7 @@ with browser() as context:
 
     page.select_option("#discount-kind", "multiplePets")
     page.fill("#discount-percent", "10")
-    page.fill("#discount-scope", "service")
+    page.select_option("#discount-scope", "service")
     page.click("#apply-discount")
     page.locator("#pending-discounts li", has_text="multiplePets").wait_for()
 

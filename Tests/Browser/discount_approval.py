@@ -24,6 +24,8 @@ with browser() as context:
     assert money(page.inner_text("#total")) == TOTAL, page.inner_text("#total")
     assert money(page.inner_text("#discount-total")) == 15_50, page.inner_text("#discount-total")
     assert "manager's approval" in page.inner_text("#pending-discounts"), page.inner_text("#pending-discounts")
+    # The quick cash amounts follow the discounted balance.
+    page.locator("#quick-cash button", has_text="Exact $46.50").wait_for()
     shot(page, "b-1a-quoted")
     page.select_option("#tender-kind", "credit")
     page.fill("#tender-amount", "46.50")

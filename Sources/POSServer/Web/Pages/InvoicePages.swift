@@ -45,7 +45,7 @@ enum InvoicePage {
             <p id="quote-status" class="notice short" role="status" hidden></p>
             \(discounts(invoice))
             \(payments(invoice))
-            \(open ? HTML(joining: [tenderForm, discountForm(record.patients.count)]) : posted(invoice))
+            \(open ? HTML(joining: [tenderForm, discountForm(record.patients.count, invoice: invoice)]) : posted(invoice))
             </section>
             </div>
             \(approvalDialog)
@@ -131,7 +131,23 @@ enum InvoicePage {
         </form>
         """
 
-    static func discountForm(_ petCount: Int) -> HTML {
+    /// A discount: its class, then what it applies to, chosen from lists (the whole invoice, a kind of item, one item
+    /// of the invoice, or one line), never typed.
+    static func discountForm(_ petCount: Int, invoice: InvoiceView) -> HTML {
+        let pets = Dictionary(invoice.pets.map { ($0.patient, $0.name) }, uniquingKeysWith: { first, _ in first })
+        var scopes: [(value: String, label: String)] = [
+            ("", "Whole invoice"), ("service", "Services"), ("product", "Products"), ("pharmacy", "Pharmacy"),
+            ("fee", "Fees"),
+        ]
+        var seen: Set<String> = []
+        for line in invoice.lines where seen.insert(line.item).inserted {
+            scopes.append((value: "item:\(line.item)", label: "Every \(line.description)"))
+        }
+        let lines: [(value: String, label: String)] =
+            [("", "—")]
+            + invoice.lines.map {
+                (value: String($0.line), label: "\($0.line) · \($0.description) (\(pets[$0.patient] ?? $0.patient))")
+            }
         let kinds: [(value: String, label: String)] = [
             ("multiplePets", "Multiple pets"), ("employee", "Employee"), ("shelter", "Shelter / rescue"),
             ("coupon", "Coupon"), ("complimentaryExam", "Complimentary exam"),
@@ -146,8 +162,8 @@ enum InvoicePage {
             <div class="small"><label for="discount-amount">or amount</label><input id="discount-amount" name="amount" inputmode="decimal"></div>
             </div>
             <div class="row">
-            <div><label for="discount-scope">Scope</label><input id="discount-scope" name="scope" placeholder="all, service, item:CODE"></div>
-            <div class="small"><label for="discount-line">Line</label><input id="discount-line" name="line" inputmode="numeric"></div>
+            <div><label for="discount-scope">On</label><select id="discount-scope" name="scope">\(HTML.options(scopes))</select></div>
+            <div><label for="discount-line">or one line</label><select id="discount-line" name="line">\(HTML.options(lines))</select></div>
             <div><label for="discount-code">Coupon code</label><input id="discount-code" name="code"></div>
             </div>
             <ul id="pending-discounts" class="pending"></ul>

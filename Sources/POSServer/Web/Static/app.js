@@ -317,6 +317,13 @@ function setUpDesk() {
     balance.className = owes ? "owes" : "muted";
     balance.textContent = owes ? "Balance due $" + record.accountBalance : "No balance due";
     card.append(name, document.createElement("br"), balance);
+    if (record.client.creditApproved) {
+      const credit = document.createElement("span");
+      const available = money(record.client.creditLimit) - money(record.accountBalance || "0");
+      credit.className = available > 0 ? "muted" : "owes";
+      credit.textContent = " · account limit $" + record.client.creditLimit + ", available $" + (Math.max(available, 0) / 100).toFixed(2);
+      card.append(credit);
+    }
     card.hidden = false;
     pet.focus();
   };
@@ -715,7 +722,9 @@ function setUpInvoice() {
     }
   };
   kind.addEventListener("change", showQuick);
-  tenderForm.addEventListener("submit", () => setTimeout(showQuick, 0));
+  // Again whenever what is left changes: the quote's discounted balance arrives, a tender is added or removed.
+  new MutationObserver(showQuick).observe(document.getElementById("balance"), { attributes: true, attributeFilter: ["data-amount"] });
+  new MutationObserver(showQuick).observe(document.getElementById("pending-tenders"), { childList: true });
   showQuick();
   // Finish never assumes a payment: what the client pays is typed, tapped (a quick amount) or already in the list;
   // only a charge to the client's account may take the whole balance by itself.
