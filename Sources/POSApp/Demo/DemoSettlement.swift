@@ -138,12 +138,11 @@ extension DemoMorning {
         var calendar = Calendar(identifier: .gregorian)
         // safe: the demo's own constants
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        // safe: the demo's own constants
-        let parts = day.text.split(separator: "-").map { Int($0)! }
+        let parts = day.parts
         return calendar.component(
             .weekday,
             // safe: the demo's own constants
-            from: calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+            from: calendar.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day))!
         )
     }
 

@@ -173,10 +173,6 @@ enum ImportDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func parts(_ date: BusinessDate) -> (year: Int, month: Int, day: Int) {
-        date.parts
-    }
-
     /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (a `T` may stand for the space): the date and the
     /// seconds since midnight, or nil.
     static func isoDateTime(_ text: String) -> (date: BusinessDate, second: Int)? {
@@ -214,7 +210,7 @@ enum ImportDate {
     }
 
     fileprivate static func convert(utc date: BusinessDate, second: Int, calendar: BusinessCalendar) -> BusinessDate {
-        let (year, month, day) = parts(date)
+        let (year, month, day) = date.parts
         let millis = (daysSinceEpoch(year: year, month: month, day: day) * 86_400 + Int64(second)) * 1000
         return calendar.businessDate(atMillis: millis)
     }

@@ -137,52 +137,39 @@ extension Operations {
     }
 
     static func settlementFormat(_ file: ImportFile) throws -> SettlementFormat {
-        let format: SettlementFormat
-        if let name = file.format {
-            guard let chosen = SettlementFormat(rawValue: name) else {
-                throw POSError.invalid(
-                    field: file.formatField,
-                    reason: "'\(name)' is not stripe, square or csv",
-                    code: "import.unknownFormat"
-                )
-            }
-            format = chosen
-        } else if file.mapping != nil {
-            format = .csv
-        } else if let detected = SettlementImport.detect(file.data) ?? SettlementImport.nearest(file.data) {
-            format = detected  // the nearest one's reading fails, saying which column is wrong
-        } else {
-            throw POSError.invalid(
-                field: file.contentField,
-                reason: "cannot tell its format from its content: give \(file.formatField) stripe or square, "
-                    + "or csv with \(file.mappingField)",
-                code: "import.unknownFormat"
-            )
-        }
-        try checkMapping(file, format: format.rawValue)
-        return format
+        // The nearest format's reading fails, saying which column is wrong.
+        try format(of: file) { SettlementImport.detect($0) ?? SettlementImport.nearest($0) }
     }
 
     static func bankFormat(_ file: ImportFile) throws -> BankFormat {
-        let format: BankFormat
+        try format(of: file, detect: BankImport.detect)
+    }
+
+    /// The format asked for, or csv with a mapping, or the one the content shows; a mapping only with csv.
+    static func format<Format: RawRepresentable & CaseIterable>(
+        of file: ImportFile,
+        detect: (Data) -> Format?
+    ) throws -> Format where Format.RawValue == String {
+        let names = Format.allCases.map(\.rawValue)
+        let format: Format
         if let name = file.format {
-            guard let chosen = BankFormat(rawValue: name) else {
+            guard let chosen = Format(rawValue: name) else {
                 throw POSError.invalid(
                     field: file.formatField,
-                    reason: "'\(name)' is not bai2, ofx or csv",
+                    reason: "'\(name)' is not \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")",
                     code: "import.unknownFormat"
                 )
             }
             format = chosen
-        } else if file.mapping != nil {
-            format = .csv
-        } else if let detected = BankImport.detect(file.data) {
+        } else if file.mapping != nil, let csv = Format(rawValue: "csv") {
+            format = csv
+        } else if let detected = detect(file.data) {
             format = detected
         } else {
             throw POSError.invalid(
                 field: file.contentField,
-                reason: "cannot tell its format from its content: give \(file.formatField) bai2 or ofx, "
-                    + "or csv with \(file.mappingField)",
+                reason: "cannot tell its format from its content: give \(file.formatField) "
+                    + "\(names.filter { $0 != "csv" }.joined(separator: " or ")), or csv with \(file.mappingField)",
                 code: "import.unknownFormat"
             )
         }

@@ -25,9 +25,8 @@ public struct Operations: Sendable {
     func committing<Result: Sendable>(
         _ commandID: String,
         _ command: () async throws -> Result,
-        then effects: (@Sendable (Result, TerminalHardware) async -> Void)? = nil
+        then effects: @escaping @Sendable (Result, TerminalHardware) async -> Void
     ) async throws -> Result {
-        guard let effects else { return try await command() }
         let replay = try await store.commandExists(commandID)
         let result = try await command()
         if !replay { await devices.run(at: clerk.terminal) { await effects(result, $0) } }
